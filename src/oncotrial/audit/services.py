@@ -1,0 +1,184 @@
+"""Writing audited records and appending audit events.
+
+Every write of an `AuditedModel` goes through `save_record` or `void_record`:
+the record and its audit event are written in one transaction, so neither
+exists without the other. The chain head row is locked for the append, which
+serialises appends on PostgreSQL (on SQLite the immediate transaction does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from oncotrial.audit.chain import GENESIS, Verdict, event_hash, verify
+from oncotrial.audit.chain import ChainedEvent as _ChainedEvent
+from oncotrial.audit.models import AuditChainHead, AuditedModel, AuditEvent
+
+
+class ReasonRequired(ValueError):
+    """A change after first entry, or a voiding, without a reason."""
+
+    field = "reason"
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-native form of a field value, stable across databases."""
+    if isinstance(value, dt.datetime):
+        return (
+            value.astimezone(dt.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(record: models.Model) -> dict[str, Any]:
+    """The audited values of a record's concrete fields (foreign keys as ids)."""
+    exclude = getattr(record, "audit_exclude", frozenset())
+    return {
+        field.attname: _plain(field.value_from_object(record))
+        for field in record._meta.concrete_fields
+        if not field.primary_key and field.name not in exclude
+    }
+
+
+def changes_between(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for each field whose value differs."""
+    old = old or {}
+    return {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+
+
+def append_event(
+    *,
+    actor: Any,
+    action: str,
+    record_type: str,
+    record_id: str = "",
+    site_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    actor_name: str | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the caller's transaction."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"seq": 0, "hash": GENESIS}
+        )
+        user = actor if getattr(actor, "pk", None) else None
+        event = AuditEvent(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor=user,
+            actor_name=actor_name or (user.get_username() if user else "system"),
+            action=action,
+            record_type=record_type,
+            record_id=str(record_id),
+            site_id=site_id,
+            changes=_plain(changes or {}),
+            reason=reason,
+            prev_hash=head.hash,
+        )
+        event.hash = event_hash(event.chain_content(), head.hash)
+        event.save()
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@contextmanager
+def _permitted(record: AuditedModel) -> Iterator[None]:
+    record._audit_permitted = True  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        record._audit_permitted = False  # type: ignore[attr-defined]
+
+
+def save_record(record: AuditedModel, *, actor: Any, reason: str = "") -> AuditEvent | None:
+    """Create or change `record` and audit it; a change needs a reason.
+
+    Returns the audit event, or None when nothing changed (nothing is written).
+    """
+    reason = (reason or "").strip()
+    model = type(record)
+    with transaction.atomic():
+        old = None
+        if record.pk is not None:
+            stored = model._base_manager.select_for_update().filter(pk=record.pk).first()
+            old = snapshot(stored) if stored is not None else None
+        if old is not None and stored is not None and stored.voided_at is not None:
+            raise ValueError(f"{model._meta.verbose_name} {record.pk} is voided and cannot change")
+        new = snapshot(record)
+        changes = changes_between(old, new)
+        if old is not None and not changes:
+            return None
+        if old is not None and not reason:
+            raise ReasonRequired("A change to a record already entered needs a reason.")
+        with _permitted(record):
+            record.save()
+        return append_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE if old is not None else AuditEvent.Action.CREATE,
+            record_type=model._meta.label_lower,
+            record_id=str(record.pk),
+            site_id=record.audit_site_id(),
+            changes=changes,
+            reason=reason,
+        )
+
+
+def void_record(record: AuditedModel, *, actor: Any, reason: str) -> AuditEvent:
+    """Void `record` with a reason; it stays in the database and in its history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("Voiding a record needs a reason.")
+    model = type(record)
+    with transaction.atomic():
+        stored = model._base_manager.select_for_update().get(pk=record.pk)
+        if stored.voided_at is not None:
+            raise ValueError(f"{model._meta.verbose_name} {record.pk} is already voided")
+        record.voided_at = timezone.now()
+        record.void_reason = reason
+        with _permitted(record):
+            record.save(update_fields=["voided_at", "void_reason"])
+        return append_event(
+            actor=actor,
+            action=AuditEvent.Action.VOID,
+            record_type=model._meta.label_lower,
+            record_id=str(record.pk),
+            site_id=record.audit_site_id(),
+            changes={"voided_at": [None, _plain(record.voided_at)]},
+            reason=reason,
+        )
+
+
+def history(record: models.Model) -> models.QuerySet[AuditEvent]:
+    """The audit events of one record, oldest first."""
+    return AuditEvent.objects.filter(
+        record_type=record._meta.label_lower, record_id=str(record.pk)
+    ).select_related("actor")
+
+
+def verify_chain(batch_size: int = 2000) -> Verdict:
+    """Verify the whole audit chain against its head (`oncotrial audit verify`)."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+
+    def events() -> Iterator[_ChainedEvent]:
+        for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
+            yield _ChainedEvent(event.seq, event.chain_content(), event.prev_hash, event.hash)
+
+    return verify(events(), head.hash if head else None, head.seq if head else None)

@@ -1,0 +1,1 @@
+"""Django configuration: settings, URLs, WSGI/ASGI entry points."""

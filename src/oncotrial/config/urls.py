@@ -1,0 +1,12 @@
+"""URL map: one include per Django app."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("oncotrial.web.urls")),
+    path("accounts/", include("oncotrial.accounts.urls")),
+    path("participants/", include("oncotrial.participants.urls")),
+    path("audit/", include("oncotrial.audit.urls")),
+    path("protocol/", include("oncotrial.trial.urls")),
+]

@@ -1,0 +1,1 @@
+"""Participants: the people screened at a site, from registration on."""

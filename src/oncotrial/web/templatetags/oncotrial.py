@@ -1,0 +1,29 @@
+"""Template helpers: bilingual protocol texts and translated core messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language, gettext
+
+from oncotrial.text import Message
+
+register = template.Library()
+
+
+@register.filter
+def localized(text: Any) -> str:
+    """A protocol `Text` in the language of the page."""
+    return text.in_language(get_language() or "en") if text is not None else ""
+
+
+@register.filter
+def message(value: Message) -> str:
+    """A message of the pure core, translated."""
+    return value.render(gettext)
+
+
+@register.filter
+def field_label(name: str) -> str:
+    return name.replace("_id", "").replace("_", " ")
