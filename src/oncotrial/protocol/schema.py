@@ -253,6 +253,7 @@ class SafetySettings(Strict):
     sponsor_notification_hours: int = Field(gt=0)
     susar_fatal_or_life_threatening_days: int = Field(gt=0)
     susar_other_days: int = Field(gt=0)
+    susar_follow_up_days: int = Field(gt=0)
 
 
 class Settings(Strict):
