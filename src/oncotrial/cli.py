@@ -1,7 +1,8 @@
 """The `oncotrial` command: a thin wrapper over Django's management commands.
 
 `oncotrial demo`, `oncotrial protocol check FILE`, `oncotrial audit verify`,
-and every Django command (`oncotrial migrate`, `oncotrial runserver`, ...).
+`oncotrial recist evaluate CASE.json`, and every Django command
+(`oncotrial migrate`, `oncotrial runserver`, ...).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ def main(argv: list[str] | None = None) -> None:
         code, text = check_file(args[2])
         print(text, file=sys.stderr if code else sys.stdout)
         sys.exit(code)
+    if args[:2] == ["recist", "evaluate"]:
+        # A pure computation over a case file: no database, no settings.
+        from oncotrial.clinical.response_case import main as evaluate_case_file
+
+        sys.exit(evaluate_case_file(args[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oncotrial.config.settings")
     from django.core.management import execute_from_command_line
 
