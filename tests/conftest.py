@@ -54,6 +54,10 @@ class World:
     participant_b: Any
     membership_b: Any
     admin: Any
+    screening_a: Any = None
+    screening_b: Any = None
+    consent_a: Any = None
+    consent_b: Any = None
 
 
 PASSWORD = "a-long-test-passphrase-2026"
@@ -96,7 +100,86 @@ def world(db: Any) -> World:
     participant_b = register_participant(
         site=site_b, actor=users["coord_b"], date_of_birth=born, sex="F", screening_date=screened
     )
-    return World(site_a, site_b, users, participant_a, participant_b, memberships["coord_b"], admin)
+    w = World(site_a, site_b, users, participant_a, participant_b, memberships["coord_b"], admin)
+    from oncotrial.screening.services import start_screening
+
+    w.consent_a = record_consent(participant_a, users["coord_a"])
+    w.consent_b = record_consent(participant_b, users["coord_b"])
+    w.screening_a = start_screening(participant_a, users["coord_a"])
+    w.screening_b = start_screening(participant_b, users["coord_b"])
+    return w
+
+
+def record_consent(participant: Any, actor: Any, when: str = "2024-01-20T10:00:00+08:00") -> Any:
+    from oncotrial.audit.services import save_record
+    from oncotrial.consent.models import Consent
+
+    consent = Consent(
+        participant=participant,
+        document_version="1.0",
+        language="zh",
+        signed_at=dt.datetime.fromisoformat(when),
+        obtained_by=actor,
+        blood=True,
+        tissue=True,
+    )
+    save_record(consent, actor=actor)
+    return consent
+
+
+# What a coordinator types for a candidate who meets every criterion (age 63,
+# so no G8 is needed): the screening form's POST data.
+ELIGIBLE_EVIDENCE = {
+    "assessment_date": "2024-01-25",
+    "planned_enrolment_date": "2024-02-10",
+    "weight_kg": "62",
+    "height_cm": "168",
+    "histology": "squamous_cell_carcinoma",
+    "histology_method": "histology",
+    "histology_date": "2023-09-01",
+    "disease_setting": "initial_diagnosis",
+    "initial_t": "T3",
+    "initial_regional_nodes": "2",
+    "distant_metastasis_recorded": "true",
+    "metastatic_sites": ["supraclavicular_lymph_node", "liver"],
+    "prior_radical_radiotherapy": "false",
+    "prior_thoracic_radiotherapy": "false",
+    "recurrence_in_prior_rt_field": "unknown",
+    "ecog": "1",
+    "lab_date": "2024-01-25",
+    "anc": "2.1",
+    "anc_unit": "10^9/L",
+    "haemoglobin": "118",
+    "haemoglobin_unit": "g/L",
+    "platelets": "210",
+    "platelets_unit": "10^9/L",
+    "total_bilirubin": "12",
+    "total_bilirubin_uln": "21",
+    "total_bilirubin_unit": "µmol/L",
+    "alt": "25",
+    "alt_uln": "40",
+    "alt_unit": "U/L",
+    "ast": "30",
+    "ast_uln": "40",
+    "ast_unit": "U/L",
+    "creatinine": "70",
+    "creatinine_uln": "104",
+    "creatinine_unit": "µmol/L",
+    "expected_survival_weeks": "26",
+    "induction_regimen": "TP",
+    "induction_platinum": "cisplatin",
+    "induction_pd1": "camrelizumab",
+    "induction_cycles": "3",
+    "induction_response": "PR",
+    "other_malignancies": ["none"],
+    "prior_treatments": ["induction_chemoimmunotherapy"],
+    "active_infection": "false",
+    "recent_events_answered": "false",
+    "chemotherapy_drug_allergy": "false",
+    "autoimmune_disease": "false",
+    "other_trial": "none",
+    "radiotherapy_unsafe": "false",
+}
 
 
 @pytest.fixture

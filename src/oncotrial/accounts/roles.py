@@ -31,6 +31,7 @@ class Capability:
     REGISTER_PARTICIPANTS = "participants.register"
     EDIT_PARTICIPANTS = "participants.edit"
     VOID_PARTICIPANTS = "participants.void"
+    SIGN_ELIGIBILITY = "screening.sign"
     VIEW_AUDIT = "audit.view"
     VIEW_SPECIMENS = "specimens.view"
     VIEW_ANALYSES = "analyses.view"
@@ -52,6 +53,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.REGISTER_PARTICIPANTS,
             Capability.EDIT_PARTICIPANTS,
             Capability.VOID_PARTICIPANTS,
+            Capability.SIGN_ELIGIBILITY,
             Capability.VIEW_SPECIMENS,
         }
     ),

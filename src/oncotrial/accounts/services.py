@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from oncotrial.accounts.models import Membership, Site, User
 from oncotrial.audit.models import AuditEvent
@@ -52,7 +53,7 @@ def create_user(
 def set_user_active(*, actor: Any, user: User, active: bool, reason: str) -> None:
     reason = reason.strip()
     if not reason:
-        raise ReasonRequired("Enabling or disabling an account needs a reason.")
+        raise ReasonRequired(_("Enabling or disabling an account needs a reason."))
     with transaction.atomic():
         if user.is_active == active:
             return

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oncotrial.audit.chain import GENESIS, Verdict, event_hash, verify
 from oncotrial.audit.chain import ChainedEvent as _ChainedEvent
@@ -54,6 +55,11 @@ def snapshot(record: models.Model) -> dict[str, Any]:
         for field in record._meta.concrete_fields
         if not field.primary_key and field.name not in exclude
     }
+
+
+def _entered(value: Any) -> bool:
+    """Whether a stored value counts as entered (filling in a blank is first entry)."""
+    return value not in (None, "", [], {})
 
 
 def changes_between(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, list[Any]]:
@@ -109,7 +115,10 @@ def _permitted(record: AuditedModel) -> Iterator[None]:
 
 
 def save_record(record: AuditedModel, *, actor: Any, reason: str = "") -> AuditEvent | None:
-    """Create or change `record` and audit it; a change needs a reason.
+    """Create or change `record` and audit it.
+
+    Filling in a value that was blank is first entry; changing a value already
+    entered needs a reason (DESIGN.md "Storage").
 
     Returns the audit event, or None when nothing changed (nothing is written).
     """
@@ -126,8 +135,8 @@ def save_record(record: AuditedModel, *, actor: Any, reason: str = "") -> AuditE
         changes = changes_between(old, new)
         if old is not None and not changes:
             return None
-        if old is not None and not reason:
-            raise ReasonRequired("A change to a record already entered needs a reason.")
+        if old is not None and not reason and any(_entered(was) for was, _ in changes.values()):
+            raise ReasonRequired(_("A change to a value already entered needs a reason."))
         with _permitted(record):
             record.save()
         return append_event(
@@ -145,7 +154,7 @@ def void_record(record: AuditedModel, *, actor: Any, reason: str) -> AuditEvent:
     """Void `record` with a reason; it stays in the database and in its history."""
     reason = (reason or "").strip()
     if not reason:
-        raise ReasonRequired("Voiding a record needs a reason.")
+        raise ReasonRequired(_("Voiding a record needs a reason."))
     model = type(record)
     with transaction.atomic():
         stored = model._base_manager.select_for_update().get(pk=record.pk)

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "oncotrial.accounts",
     "oncotrial.trial",
     "oncotrial.participants",
+    "oncotrial.consent",
+    "oncotrial.screening",
     "oncotrial.web",
 ]
 

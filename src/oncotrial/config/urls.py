@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("oncotrial.web.urls")),
     path("accounts/", include("oncotrial.accounts.urls")),
     path("participants/", include("oncotrial.participants.urls")),
+    path("consent/", include("oncotrial.consent.urls")),
+    path("screening/", include("oncotrial.screening.urls")),
     path("audit/", include("oncotrial.audit.urls")),
     path("protocol/", include("oncotrial.trial.urls")),
 ]

@@ -57,11 +57,14 @@ def participant_register(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Choose the site where the participant is screened."))
         elif form.is_valid():
             participant = register_participant(site=site, actor=request.user, **form.cleaned_data)
+            from oncotrial.screening.services import start_screening
+
+            screening = start_screening(participant, request.user)
             messages.success(
                 request,
                 _("Registered %(number)s.") % {"number": participant.screening_number},
             )
-            return redirect("participant-detail", participant_id=participant.pk)
+            return redirect("screening", screening_id=screening.pk)
     return render(
         request, "participants/register.html", {"form": form, "sites": sites, "site": site}
     )

@@ -27,3 +27,8 @@ def message(value: Message) -> str:
 @register.filter
 def field_label(name: str) -> str:
     return name.replace("_id", "").replace("_", " ")
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    return mapping.get(key) if mapping is not None else None

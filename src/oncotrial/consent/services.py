@@ -1,0 +1,31 @@
+"""Reading the consent state of a participant."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from oncotrial.consent.models import Consent
+from oncotrial.participants.models import Participant
+
+
+def current_consent(participant: Participant) -> Consent | None:
+    """The latest valid consent, or None (never consented, or voided)."""
+    return (
+        Consent.objects.filter(participant=participant, voided_at__isnull=True)
+        .prefetch_related("withdrawals")
+        .order_by("-signed_at")
+        .first()
+    )
+
+
+def is_consented(participant: Participant) -> bool:
+    """Consented and not withdrawn from study treatment (what I7 asks)."""
+    consent = current_consent(participant)
+    return consent is not None and not any(w.voided_at is None for w in consent.withdrawals.all())
+
+
+def consent_date(participant: Participant, time_zone: str) -> dt.date | None:
+    from zoneinfo import ZoneInfo
+
+    consent = current_consent(participant)
+    return consent.signed_at.astimezone(ZoneInfo(time_zone)).date() if consent else None
