@@ -28,8 +28,16 @@ def test_demo_creates_three_sites_one_account_per_role_and_is_repeatable(db, cap
         assert username in out
         assert User.objects.get(username=username).check_password("oncotrial-demo-2026")
     assert Participant.objects.count() == 9
+    # Per site: one eligible, one screen failure (ECOG 2), one still screening.
+    from oncotrial.screening.models import EligibilitySignature, Screening
+
+    assert Screening.objects.filter(outcome="screen_failure", failed_criteria=["I3"]).count() == 3
+    assert Screening.objects.filter(outcome="in_progress").count() == 6
+    signed = EligibilitySignature.objects.get()
+    assert signed.screening.participant.screening_number == "BJ01-0001"
     assert verify_chain().ok
 
     call_command("demo", "--no-migrate")
     assert Site.objects.count() == 3 and Participant.objects.count() == 9
+    assert Screening.objects.count() == 9
     assert User.objects.count() == 7

@@ -15,6 +15,7 @@ from oncotrial.accounts.scope import can, roles_of
 MENU = [
     (_("Home"), "home", None),
     (_("Participants"), "participant-list", Capability.VIEW_PARTICIPANTS),
+    (_("Screening log"), "screening-log", Capability.VIEW_PARTICIPANTS),
     (_("Protocol"), "protocol", None),
     (_("Audit trail"), "audit-log", Capability.VIEW_AUDIT),
     (_("Sites"), "site-list", Capability.MANAGE_ACCOUNTS),
