@@ -122,7 +122,7 @@ class Screening(AuditedModel):
             "A supraclavicular (non-regional) node is a distant metastasis (M1) in AJCC 8."
         ),
     )
-    distant_metastasis_recorded = _yes_no(_("distant metastases assessed"))
+    distant_metastasis_recorded = _yes_no(_("distant metastases present"))
     prior_radical_radiotherapy = _yes_no(_("previous definitive or preoperative radiotherapy"))
     prior_thoracic_radiotherapy = _yes_no(_("any previous radiotherapy to the chest"))
     recurrence_in_prior_rt_field = _yes_no(_("recurrence within a previous radiation field"))
