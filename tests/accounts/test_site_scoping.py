@@ -22,7 +22,37 @@ RECORDS = {
     "membership_id": ("membership_b", None),
     "screening_id": ("screening_b", "screening_a"),
     "consent_id": ("consent_b", "consent_a"),
+    "allocation_id": ("allocation_b", None),
 }
+
+
+@pytest.fixture
+def world(world):
+    """The shared world, plus an allocation at site B (a preference-cohort one)."""
+    import uuid
+
+    from django.utils import timezone
+
+    from oncotrial.audit.services import save_record
+    from oncotrial.randomization.models import Allocation
+    from oncotrial.randomization.services import ensure_scheme
+
+    scheme = ensure_scheme()
+    allocation = Allocation(
+        participant=world.participant_b,
+        scheme=scheme,
+        protocol_version=scheme.protocol_version,
+        cohort="preference",
+        arm="salvage",
+        allocated_at=timezone.now(),
+        allocated_by=world.users["coord_b"],
+        idempotency_key=uuid.uuid4(),
+        method="preference",
+        preference_reason="test",
+    )
+    save_record(allocation, actor=world.users["coord_b"])
+    world.allocation_b = allocation
+    return world
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPattern]]:
@@ -62,7 +92,7 @@ def _url(pattern: URLPattern, world: Any, which: int) -> str | None:
 def test_every_pattern_with_a_record_id_is_covered() -> None:
     names = {name for _, p in record_patterns() for name in p.pattern.converters}
     assert names <= set(RECORDS), f"add these to RECORDS: {names - set(RECORDS)}"
-    assert len(record_patterns()) >= 15
+    assert len(record_patterns()) >= 16
 
 
 @pytest.mark.parametrize("username", ["coord_a", "inv_a", "monitor_a"])

@@ -32,6 +32,8 @@ class Capability:
     EDIT_PARTICIPANTS = "participants.edit"
     VOID_PARTICIPANTS = "participants.void"
     SIGN_ELIGIBILITY = "screening.sign"
+    ALLOCATE = "allocation.allocate"
+    CORRECT_ALLOCATION = "allocation.correct"
     VIEW_AUDIT = "audit.view"
     VIEW_SPECIMENS = "specimens.view"
     VIEW_ANALYSES = "analyses.view"
@@ -54,6 +56,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EDIT_PARTICIPANTS,
             Capability.VOID_PARTICIPANTS,
             Capability.SIGN_ELIGIBILITY,
+            Capability.ALLOCATE,
             Capability.VIEW_SPECIMENS,
         }
     ),
@@ -70,5 +73,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.STATISTICIAN: frozenset({Capability.VIEW_PARTICIPANTS, Capability.VIEW_ANALYSES}),
     Role.BIOBANK: frozenset({Capability.VIEW_SPECIMENS}),
-    Role.ADMINISTRATOR: frozenset({Capability.MANAGE_ACCOUNTS, Capability.VIEW_AUDIT}),
+    Role.ADMINISTRATOR: frozenset(
+        {Capability.MANAGE_ACCOUNTS, Capability.VIEW_AUDIT, Capability.CORRECT_ALLOCATION}
+    ),
 }

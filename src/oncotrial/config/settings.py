@@ -36,6 +36,8 @@ def _secret(name: str) -> str:
 
 
 SECRET_KEY = _secret("secret_key")
+# The allocation sequences are derived from this secret (oncotrial.allocation.stream).
+ALLOCATION_SECRET = _secret("allocation_secret").encode("ascii")
 DEBUG = os.environ.get("ONCOTRIAL_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ONCOTRIAL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
     ","
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "oncotrial.participants",
     "oncotrial.consent",
     "oncotrial.screening",
+    "oncotrial.randomization",
     "oncotrial.web",
 ]
 

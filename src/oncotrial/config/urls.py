@@ -9,6 +9,7 @@ urlpatterns = [
     path("participants/", include("oncotrial.participants.urls")),
     path("consent/", include("oncotrial.consent.urls")),
     path("screening/", include("oncotrial.screening.urls")),
+    path("allocation/", include("oncotrial.randomization.urls")),
     path("audit/", include("oncotrial.audit.urls")),
     path("protocol/", include("oncotrial.trial.urls")),
 ]

@@ -108,6 +108,8 @@ def sign(screening: Screening, signer: Any, password: str) -> EligibilitySignatu
             changes={"result": "refused: wrong password"},
         )
         raise SignatureRefused("wrong_password")
+    # The signature covers the evidence as stored, not as held in memory.
+    screening = Screening.objects.select_related("participant__site").get(pk=screening.pk)
     if not screening.is_open:
         raise SignatureRefused("closed")
     result, _ = evaluate(screening.participant, evidence_values(screening))
