@@ -35,6 +35,11 @@ def test_demo_creates_three_sites_one_account_per_role_and_is_repeatable(db, cap
     assert Screening.objects.filter(outcome="in_progress").count() == 6
     signed = EligibilitySignature.objects.get()
     assert signed.screening.participant.screening_number == "BJ01-0001"
+    from oncotrial.randomization.models import Allocation
+
+    allocation = Allocation.objects.get()
+    assert allocation.participant == signed.screening.participant
+    assert allocation.cohort == "randomized" and allocation.draw_index == 0
     assert verify_chain().ok
 
     call_command("demo", "--no-migrate")

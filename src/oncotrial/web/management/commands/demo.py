@@ -133,6 +133,7 @@ class Command(BaseCommand):
             users = {spec[0]: self._account(spec, actor=admin, sites=sites) for spec in ACCOUNTS}
             self._participants(sites, users["coordinator"])
             self._screenings(users["coordinator"], users["investigator"])
+            self._allocations(users["investigator"])
         self.stdout.write(self.style.SUCCESS("Demo ready. Sign in at http://127.0.0.1:8000 with:"))
         for username, _, _, role, site in ACCOUNTS:
             where = site or "all sites"
@@ -231,3 +232,21 @@ class Command(BaseCommand):
                 screening.close(episode, coordinator, "screen_failure", "")
             elif participant.site.code == "BJ01":
                 screening.sign(episode, investigator, DEMO_PASSWORD)
+
+    def _allocations(self, investigator: User) -> None:
+        """Randomize every participant whose eligibility is signed."""
+        import uuid
+
+        from oncotrial.randomization import services as randomization
+
+        randomization.ensure_scheme(investigator)
+        for participant in Participant.objects.filter(
+            allocation__isnull=True, voided_at__isnull=True
+        ):
+            if randomization.readiness(participant).ready:
+                randomization.allocate(
+                    participant=participant,
+                    actor=investigator,
+                    cohort="randomized",
+                    idempotency_key=uuid.uuid4(),
+                )
