@@ -161,6 +161,7 @@ def _cross_checks(raw: dict[str, Any]) -> Iterator[Problem]:
     for keys in [("arms",), ("cohorts",), ("criteria",), ("specimens",), ("endpoints",)]:
         yield from _duplicates(raw, keys)
     yield from _duplicates(raw, ("allocation", "factors"))
+    yield from _duplicates(raw, ("dosing", "agents"))
     yield from _duplicates(raw, ("schedule", "visits"), expand_repeats=True)
 
     endpoints = _items(raw, "endpoints")

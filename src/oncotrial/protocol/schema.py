@@ -193,6 +193,24 @@ class SpecimenCollection(Strict):
     consent: ConsentScope
 
 
+class DosedAgent(Strict):
+    id: str = Field(pattern=IDENTIFIER)
+    basis: Literal["mg_per_m2", "auc", "flat", "mg_per_kg", "sintilimab_weight_band"]
+    low: float = Field(gt=0)
+    high: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _range_ordered(self) -> DosedAgent:
+        if self.low > self.high:
+            raise ValueError(f"agent {self.id}: low {self.low} exceeds high {self.high}")
+        return self
+
+
+class Dosing(Strict):
+    tolerance_percent: float = Field(ge=0, le=50)
+    agents: list[DosedAgent] = Field(min_length=1)
+
+
 class Endpoint(Strict):
     id: str = Field(pattern=IDENTIFIER)
     kind: Literal["time_to_event", "proportion", "safety"]
@@ -279,6 +297,7 @@ class Protocol(Strict):
     schedule: Schedule
     specimens: list[SpecimenCollection] = Field(default_factory=list)
     endpoints: list[Endpoint] = Field(min_length=1)
+    dosing: Dosing
     settings: Settings
 
     @property
