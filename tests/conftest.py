@@ -191,3 +191,47 @@ def as_user(client: Any, world: World):
         return client
 
     return sign_in
+
+
+def make_ready(participant: Any, screening: Any, coordinator: Any, investigator: Any) -> None:
+    """Enter eligible evidence through the screening form and sign it."""
+    from django.http import QueryDict
+
+    from oncotrial.screening import services
+    from oncotrial.screening.forms import ScreeningForm
+
+    data = QueryDict(mutable=True)
+    for key, value in ELIGIBLE_EVIDENCE.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    form = ScreeningForm(
+        data,
+        instance=screening,
+        site_time_zone=participant.site.time_zone,
+        consent_date=services.participant_consent_date(participant),
+    )
+    assert form.is_valid(), form.errors
+    services.save_evidence(form.instance, coordinator)
+    services.sign(screening, investigator, PASSWORD)
+
+
+@pytest.fixture
+def allocated(world: World) -> Any:
+    """Allocate participant A to a chosen arm (preference cohort, so the arm is known)."""
+    import uuid
+
+    from oncotrial.randomization.services import allocate
+
+    def in_arm(arm: str) -> Any:
+        make_ready(
+            world.participant_a, world.screening_a, world.users["coord_a"], world.users["inv_a"]
+        )
+        return allocate(
+            participant=world.participant_a,
+            actor=world.users["inv_a"],
+            cohort="preference",
+            arm=arm,
+            reason="test",
+            idempotency_key=uuid.uuid4(),
+        )
+
+    return in_arm

@@ -8,9 +8,8 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.conftest import record_consent
+from tests.conftest import make_ready, record_consent
 from tests.e2e.test_browser_screening import sign_in
-from tests.randomization.conftest import make_ready
 
 pytestmark = pytest.mark.browser
 

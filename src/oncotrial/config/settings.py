@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "oncotrial.consent",
     "oncotrial.screening",
     "oncotrial.randomization",
+    "oncotrial.treatment",
     "oncotrial.web",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("consent/", include("oncotrial.consent.urls")),
     path("screening/", include("oncotrial.screening.urls")),
     path("allocation/", include("oncotrial.randomization.urls")),
+    path("course/", include("oncotrial.treatment.urls")),
     path("audit/", include("oncotrial.audit.urls")),
     path("protocol/", include("oncotrial.trial.urls")),
 ]

@@ -289,6 +289,13 @@ def allocate(
         else:
             raise NotReady([_("Choose a cohort.")])
         save_record(allocation, actor=actor)
+        from zoneinfo import ZoneInfo
+
+        from oncotrial.treatment.services import generate_schedule
+
+        # Day 0 of the visit schedule is the allocation day at the site.
+        day0 = allocation.allocated_at.astimezone(ZoneInfo(participant.site.time_zone)).date()
+        generate_schedule(participant, day0, actor)
         transaction.on_commit(lambda: notify_site(allocation))
     return allocation
 

@@ -17,6 +17,7 @@ MENU = [
     (_("Participants"), "participant-list", Capability.VIEW_PARTICIPANTS),
     (_("Screening log"), "screening-log", Capability.VIEW_PARTICIPANTS),
     (_("Allocation"), "allocation-overview", Capability.VIEW_PARTICIPANTS),
+    (_("Visits due"), "visits-due", Capability.VIEW_PARTICIPANTS),
     (_("Protocol"), "protocol", None),
     (_("Audit trail"), "audit-log", Capability.VIEW_AUDIT),
     (_("Sites"), "site-list", Capability.MANAGE_ACCOUNTS),
