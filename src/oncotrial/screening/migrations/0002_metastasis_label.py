@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('screening', '0001_initial'),
+        ("screening", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='screening',
-            name='distant_metastasis_recorded',
-            field=models.BooleanField(blank=True, null=True, verbose_name='distant metastases present'),
+            model_name="screening",
+            name="distant_metastasis_recorded",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="distant metastases present"
+            ),
         ),
     ]
