@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "oncotrial.screening",
     "oncotrial.randomization",
     "oncotrial.treatment",
+    "oncotrial.response",
     "oncotrial.web",
 ]
 

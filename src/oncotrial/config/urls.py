@@ -11,6 +11,7 @@ urlpatterns = [
     path("screening/", include("oncotrial.screening.urls")),
     path("allocation/", include("oncotrial.randomization.urls")),
     path("course/", include("oncotrial.treatment.urls")),
+    path("response/", include("oncotrial.response.urls")),
     path("audit/", include("oncotrial.audit.urls")),
     path("protocol/", include("oncotrial.trial.urls")),
 ]

@@ -1,0 +1,105 @@
+"""The tumour-response page of a participant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oncotrial.accounts.roles import Capability
+from oncotrial.accounts.scope import can, require, visible
+from oncotrial.participants.forms import site_today
+from oncotrial.participants.models import Participant
+from oncotrial.response import services
+from oncotrial.response.forms import BASELINE_ROWS, FormProblem, baseline_from, follow_up_from
+from oncotrial.response.models import TumourAssessment
+
+OVERALL = ["CR", "PR", "SD", "NON_CR_NON_PD", "NE", "PD"]
+
+
+def _participant(request: HttpRequest, participant_id: int, capability: str) -> Participant:
+    return get_object_or_404(
+        visible(Participant.objects.select_related("site"), request.user, capability),
+        pk=participant_id,
+    )
+
+
+def _context(participant: Participant) -> dict[str, Any]:
+    lesions, _drafts, rows = services.stored(participant)
+    result = services.evaluate(participant) if rows else None
+    return {
+        "participant": participant,
+        "lesions": lesions,
+        "targets": [lesion for lesion in lesions if lesion.role == "target"],
+        "has_non_targets": any(lesion.role == "non_target" for lesion in lesions),
+        "rows": list(zip(rows, result["timepoints"], strict=True)) if result else [],
+        "result": result,
+        "baseline_rows": range(BASELINE_ROWS),
+        "overall_choices": OVERALL,
+    }
+
+
+def response_page(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = _participant(request, participant_id, Capability.VIEW_PARTICIPANTS)
+    may_edit = can(request.user, Capability.EDIT_PARTICIPANTS, participant.site_id)
+    error, error_field = "", ""
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action:
+        require(request.user, Capability.EDIT_PARTICIPANTS, participant.site_id)
+        today = site_today(participant.site.time_zone)
+        try:
+            if action == "baseline":
+                lesions, baseline = baseline_from(request.POST, today)
+                services.record_baseline(participant, request.user, lesions, baseline)
+            elif action == "followup":
+                targets = [
+                    lesion for lesion in services.stored(participant)[0] if lesion.role == "target"
+                ]
+                services.record_follow_up(
+                    participant, request.user, follow_up_from(request.POST, targets, today)
+                )
+            elif action == "investigator":
+                assessment = get_object_or_404(
+                    TumourAssessment, pk=request.POST.get("assessment", 0), participant=participant
+                )
+                overall = request.POST.get("overall", "")
+                if overall not in OVERALL:
+                    raise FormProblem("overall", _("Choose the overall response."))
+                if not request.POST.get("reason", "").strip():
+                    raise FormProblem("reason", _("Give the reason for the differing assessment."))
+                services.record_investigator_assessment(
+                    assessment, request.user, overall, request.POST["reason"]
+                )
+        except FormProblem as exc:
+            error, error_field = str(exc), exc.field
+        except services.CaseError as exc:
+            error, error_field = f"{exc.path}: {exc.problem}", exc.path
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("response", participant_id=participant.pk)
+    context = _context(participant)
+    context.update(
+        {"may_edit": may_edit, "error": error, "error_field": error_field, "posted": request.POST}
+    )
+    return render(request, "response/page.html", context)
+
+
+@require_POST
+def response_preview(request: HttpRequest, participant_id: int) -> HttpResponse:
+    """The time-point response the typed follow-up would get (htmx), nothing stored."""
+    participant = _participant(request, participant_id, Capability.EDIT_PARTICIPANTS)
+    targets = [lesion for lesion in services.stored(participant)[0] if lesion.role == "target"]
+    try:
+        draft = follow_up_from(request.POST, targets, site_today(participant.site.time_zone))
+        result = services.evaluate(participant, draft)
+    except FormProblem as exc:
+        return render(request, "response/_preview.html", {"error": str(exc)})
+    except services.CaseError as exc:
+        return render(request, "response/_preview.html", {"error": f"{exc.path}: {exc.problem}"})
+    return render(
+        request, "response/_preview.html", {"timepoint": result["timepoints"][-1], "result": result}
+    )

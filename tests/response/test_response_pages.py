@@ -1,0 +1,110 @@
+"""Tumour response: baseline selection, follow-ups, responses computed and stored."""
+
+from __future__ import annotations
+
+from oncotrial.response.models import Lesion, TumourAssessment
+
+
+def _url(world) -> str:
+    return f"/response/participants/{world.participant_a.pk}/"
+
+
+def _baseline(rows, date="2024-03-01"):
+    data = {"action": "baseline", "assessed_on": date}
+    for i, (code, role, organ, nodal, mm) in enumerate(rows):
+        data.update({f"code_{i}": code, f"role_{i}": role, f"organ_{i}": organ, f"mm_{i}": mm})
+        if nodal:
+            data[f"nodal_{i}"] = "on"
+    return data
+
+
+TWO_TARGETS = [("T1", "target", "liver", False, "30"), ("T2", "target", "lung", False, "20")]
+
+
+def _follow_up(date, t1, t2, new="none"):
+    return {"action": "followup", "assessed_on": date, "mm_T1": t1, "mm_T2": t2, "new_lesions": new}
+
+
+def test_baseline_then_partial_response_then_progression(world, as_user) -> None:
+    client = as_user("coord_a")
+    assert client.post(_url(world), _baseline(TWO_TARGETS)).status_code == 302
+    assert sorted(Lesion.objects.values_list("code", flat=True)) == ["T1", "T2"]
+    # 50 -> 35 mm is exactly -30 %: PR.
+    client.post(_url(world), _follow_up("2024-04-12", "21", "14"))
+    # nadir 35 -> 42 mm is exactly +20 % and +7 mm: PD.
+    client.post(_url(world), _follow_up("2024-05-24", "25", "17"))
+    stored = list(
+        TumourAssessment.objects.order_by("assessed_on").values_list("computed", flat=True)
+    )
+    assert [s["overall"] for s in stored[1:]] == ["PR", "PD"]
+    assert [s["sum_mm"] for s in stored] == [50, 35, 42]
+    page = client.get(_url(world)).content.decode()
+    assert "Best overall response" in page and '<strong class="bor">PR</strong>' in page
+    assert "2024-05-24" in page  # the progression date
+
+
+def test_the_preview_shows_the_response_before_saving(world, as_user) -> None:
+    client = as_user("coord_a")
+    client.post(_url(world), _baseline(TWO_TARGETS))
+    body = client.post(
+        _url(world) + "preview/", _follow_up("2024-04-12", "21", "14")
+    ).content.decode()
+    assert 'data-overall="PR"' in body
+    assert TumourAssessment.objects.count() == 1
+
+
+def test_selection_rules_are_named(world, as_user) -> None:
+    client = as_user("coord_a")
+    six = [
+        (f"T{i}", "target", organ, False, "20")
+        for i, organ in enumerate(["liver", "lung", "bone", "brain", "adrenal", "pleura"], 1)
+    ]
+    body = client.post(_url(world), _baseline(six)).content.decode()
+    assert "at most 5" in body
+    three = [(f"T{i}", "target", "liver", False, "20") for i in range(1, 4)]
+    assert "at most 2" in client.post(_url(world), _baseline(three)).content.decode()
+    node = [("T1", "target", "mediastinal node", True, "12")]
+    assert "15" in client.post(_url(world), _baseline(node)).content.decode()
+    assert not Lesion.objects.exists()
+
+
+def test_bad_sizes_and_dates_are_refused(world, as_user) -> None:
+    client = as_user("coord_a")
+    body = client.post(
+        _url(world), _baseline([("T1", "target", "liver", False, "600")])
+    ).content.decode()
+    assert "A diameter is 0 to 500 mm." in body
+    body = client.post(_url(world), _baseline(TWO_TARGETS, date="2999-01-01")).content.decode()
+    assert "cannot be in the future" in body
+    assert not TumourAssessment.objects.exists()
+
+
+def test_a_differing_investigator_assessment_needs_a_reason_and_both_are_kept(
+    world, as_user
+) -> None:
+    client = as_user("coord_a")
+    client.post(_url(world), _baseline(TWO_TARGETS))
+    client.post(_url(world), _follow_up("2024-04-12", "21", "14"))
+    follow_up = TumourAssessment.objects.order_by("assessed_on").last()
+    body = client.post(
+        _url(world),
+        {"action": "investigator", "assessment": follow_up.pk, "overall": "SD", "reason": ""},
+    ).content.decode()
+    assert "Give the reason for the differing assessment." in body
+    client.post(
+        _url(world),
+        {
+            "action": "investigator",
+            "assessment": follow_up.pk,
+            "overall": "SD",
+            "reason": "Radiation oesophagitis mimics",
+        },
+    )
+    follow_up.refresh_from_db()
+    assert follow_up.investigator_overall == "SD" and follow_up.computed["overall"] == "PR"
+
+
+def test_monitors_read_but_cannot_enter(world, as_user) -> None:
+    client = as_user("monitor_a")
+    assert client.get(_url(world)).status_code == 200
+    assert client.post(_url(world), _baseline(TWO_TARGETS)).status_code == 403
