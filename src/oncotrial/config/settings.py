@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "oncotrial.randomization",
     "oncotrial.treatment",
     "oncotrial.response",
+    "oncotrial.safety",
     "oncotrial.web",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("allocation/", include("oncotrial.randomization.urls")),
     path("course/", include("oncotrial.treatment.urls")),
     path("response/", include("oncotrial.response.urls")),
+    path("safety/", include("oncotrial.safety.urls")),
     path("audit/", include("oncotrial.audit.urls")),
     path("protocol/", include("oncotrial.trial.urls")),
 ]

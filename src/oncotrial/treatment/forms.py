@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oncotrial.clinical.plausibility import body_problem
@@ -42,10 +42,11 @@ class CourseDates(forms.ModelForm):
             if value is None:
                 continue
             if value > self.today:
-                self.add_error(name, _t("This date cannot be in the future."))
+                self.add_error(name, gettext("This date cannot be in the future."))
             elif self.day0 and value < self.day0:
                 self.add_error(
-                    name, _t("This date cannot precede allocation (%(day)s).") % {"day": self.day0}
+                    name,
+                    gettext("This date cannot precede allocation (%(day)s).") % {"day": self.day0},
                 )
         return data
 
@@ -73,11 +74,13 @@ class CycleForm(CourseDates):
         data = super().clean()
         for name in ["height_cm", "weight_kg"]:
             if data.get(name) is not None and (problem := body_problem(name, data[name])):
-                self.add_error(name, problem.render(_t))
+                self.add_error(name, problem.render(gettext))
         if data.get("delay_days") and not data.get("delay_reason"):
-            self.add_error("delay_reason", _t("Give the reason for the delay."))
+            self.add_error("delay_reason", gettext("Give the reason for the delay."))
         if data.get("discontinued") and not data.get("discontinuation_reason"):
-            self.add_error("discontinuation_reason", _t("Give the reason for discontinuation."))
+            self.add_error(
+                "discontinuation_reason", gettext("Give the reason for discontinuation.")
+            )
         return data
 
 
@@ -97,9 +100,9 @@ class DoseForm(forms.ModelForm):
         data = super().clean()
         for name in ["prescribed_mg", "given_mg"]:
             if data.get(name) is not None and data[name] <= 0:
-                self.add_error(name, _t("A dose must be above 0 mg."))
+                self.add_error(name, gettext("A dose must be above 0 mg."))
         if data.get("reduced") and not data.get("reduction_reason"):
-            self.add_error("reduction_reason", _t("Give the reason for the reduction."))
+            self.add_error("reduction_reason", gettext("Give the reason for the reduction."))
         return data
 
 
@@ -156,7 +159,7 @@ class CourseForm(CourseDates):
         data = super().clean()
         start, end = data.get("started_on"), data.get("ended_on")
         if start and end and end < start:
-            self.add_error("ended_on", _t("The end cannot precede the start."))
+            self.add_error("ended_on", gettext("The end cannot precede the start."))
         return data
 
 
@@ -169,11 +172,11 @@ class TargetForm(forms.ModelForm):
         data = super().clean()
         dose, fractions = data.get("total_dose_gy"), data.get("fractions")
         if dose is not None and not 0 < dose <= 80:
-            self.add_error("total_dose_gy", _t("A total dose is above 0 and at most 80 Gy."))
+            self.add_error("total_dose_gy", gettext("A total dose is above 0 and at most 80 Gy."))
         if fractions is not None and not 1 <= fractions <= 40:
-            self.add_error("fractions", _t("Fractions are 1 to 40."))
+            self.add_error("fractions", gettext("Fractions are 1 to 40."))
         if data.get("target") == "metastasis" and not data.get("organ"):
-            self.add_error("organ", _t("Name the organ of the metastasis."))
+            self.add_error("organ", gettext("Name the organ of the metastasis."))
         return data
 
 
@@ -199,18 +202,18 @@ class FollowUpForm(CourseDates):
         status = data.get("status")
         if status == "dead":
             if not data.get("death_on"):
-                self.add_error("death_on", _t("Give the date of death."))
+                self.add_error("death_on", gettext("Give the date of death."))
             if not data.get("death_cause"):
-                self.add_error("death_cause", _t("Give the cause of death."))
+                self.add_error("death_cause", gettext("Give the cause of death."))
         elif data.get("death_on"):
-            self.add_error("death_on", _t("A date of death needs the status “Dead”."))
+            self.add_error("death_on", gettext("A date of death needs the status “Dead”."))
         if status == "lost" and not data.get("last_known_alive"):
             self.add_error(
-                "last_known_alive", _t("Give the last date the participant was known alive.")
+                "last_known_alive", gettext("Give the last date the participant was known alive.")
             )
         contact, alive = data.get("contact_on"), data.get("last_known_alive")
         if contact and alive and alive > contact:
-            self.add_error("last_known_alive", _t("Cannot be after the contact date."))
+            self.add_error("last_known_alive", gettext("Cannot be after the contact date."))
         return data
 
 

@@ -32,3 +32,15 @@ def field_label(name: str) -> str:
 @register.filter
 def get_item(mapping: Any, key: str) -> Any:
     return mapping.get(key) if mapping is not None else None
+
+
+@register.filter
+def duration(value: Any) -> str:
+    """A time span as days, hours and minutes (for deadlines)."""
+    from django.utils.translation import gettext as _
+
+    seconds = int(value.total_seconds())
+    days, rest = divmod(abs(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    text = _("%(d)s d %(h)s h %(m)s min") % {"d": days, "h": hours, "m": rest // 60}
+    return text if seconds >= 0 else "-" + text
