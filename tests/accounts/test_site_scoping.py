@@ -23,6 +23,7 @@ RECORDS = {
     "screening_id": ("screening_b", "screening_a"),
     "consent_id": ("consent_b", "consent_a"),
     "allocation_id": ("allocation_b", None),
+    "event_id": ("event_b", None),
 }
 
 
@@ -52,6 +53,20 @@ def world(world):
     )
     save_record(allocation, actor=world.users["coord_b"])
     world.allocation_b = allocation
+
+    from oncotrial.safety.models import AdverseEvent
+
+    event = AdverseEvent(
+        participant=world.participant_b,
+        term="Nausea",
+        meddra_code="10028813",
+        soc="Gastrointestinal disorders",
+        grade=1,
+        onset_on=timezone.localdate(),
+        outcome="recovering",
+    )
+    save_record(event, actor=world.users["coord_b"])
+    world.event_b = event
     return world
 
 
@@ -92,7 +107,7 @@ def _url(pattern: URLPattern, world: Any, which: int) -> str | None:
 def test_every_pattern_with_a_record_id_is_covered() -> None:
     names = {name for _, p in record_patterns() for name in p.pattern.converters}
     assert names <= set(RECORDS), f"add these to RECORDS: {names - set(RECORDS)}"
-    assert len(record_patterns()) >= 16
+    assert len(record_patterns()) >= 20
 
 
 @pytest.mark.parametrize("username", ["coord_a", "inv_a", "monitor_a"])
