@@ -243,7 +243,7 @@ class ProgressionSettings(Strict):
     censor_at_new_systemic_therapy: bool
     missed_assessments_before_censoring: int = Field(ge=1)
     irecist: bool
-    unconfirmed_iupd: Literal["event_at_iupd", "censor_at_last_assessment"]
+    unconfirmed_iupd: Literal["event_at_iupd", "censor"]
 
 
 class RadiotherapySettings(Strict):
