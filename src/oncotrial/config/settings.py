@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "oncotrial.treatment",
     "oncotrial.response",
     "oncotrial.safety",
+    "oncotrial.datacut",
     "oncotrial.web",
 ]
 

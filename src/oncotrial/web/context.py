@@ -18,6 +18,7 @@ MENU = [
     (_("Screening log"), "screening-log", Capability.VIEW_PARTICIPANTS),
     (_("Allocation"), "allocation-overview", Capability.VIEW_PARTICIPANTS),
     (_("Visits due"), "visits-due", Capability.VIEW_PARTICIPANTS),
+    (_("Tumour response"), "trial-response", Capability.VIEW_PARTICIPANTS),
     (_("Serious adverse events"), "sae-dashboard", Capability.VIEW_PARTICIPANTS),
     (_("Protocol"), "protocol", None),
     (_("Audit trail"), "audit-log", Capability.VIEW_AUDIT),
