@@ -1,5 +1,8 @@
 """Design core: pure trial-design tools, no Django (DESIGN.md; issue 9).
 
+* `cohort`: a seeded synthetic ESO-RT cohort from a scenario file, through the
+  platform's own eligibility, allocation, RECIST and CTCAE engines, exported
+  as the tidy per-domain tables;
 * `sample_size`: events by Schoenfeld and Freedman, event probability with
   accrual, follow-up and dropout, patients from events, calendar time to D events;
 * `group_sequential`: efficacy bounds (classic O'Brien-Fleming, Pocock,
