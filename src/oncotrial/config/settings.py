@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "oncotrial.response",
     "oncotrial.safety",
     "oncotrial.datacut",
+    "oncotrial.biobank",
     "oncotrial.web",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("course/", include("oncotrial.treatment.urls")),
     path("response/", include("oncotrial.response.urls")),
     path("safety/", include("oncotrial.safety.urls")),
+    path("biobank/", include("oncotrial.biobank.urls")),
     path("audit/", include("oncotrial.audit.urls")),
     path("protocol/", include("oncotrial.trial.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Biobank pages."""
+
+urlpatterns: list = []
