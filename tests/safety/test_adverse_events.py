@@ -153,3 +153,38 @@ def test_a_change_of_grade_needs_a_reason(world, irradiated, as_user) -> None:
     client.post(url, _event(grade="3", reason="Needed tube feeding"))
     event.refresh_from_db()
     assert event.grade == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "grade"),
+    [("1.5", "1"), ("1.49", "2"), ("1.0", "2"), ("0.99", "3"), ("0.5", "3"), ("0.49", "4")],
+)
+def test_laboratory_grades_at_the_boundaries(world, as_user, value, grade) -> None:
+    """Neutrophil count decreased, CTCAE v5.0: grade 1 <LLN-1.5, grade 2 <1.5-1.0,
+    grade 3 <1.0-0.5 (x 10e9/L); each range includes its lower end."""
+    body = (
+        as_user("inv_a")
+        .get(
+            "/safety/lab-grade/",
+            {
+                "lab_term": "Neutrophil count decreased",
+                "lab_value": value,
+                "lab_unit": "10^9/L",
+                "lab_lln": "2.0",
+            },
+        )
+        .content.decode()
+    )
+    assert f'data-grade="{grade}"' in body
+
+
+def test_a_laboratory_value_in_an_unknown_unit_is_named(world, as_user) -> None:
+    body = (
+        as_user("inv_a")
+        .get(
+            "/safety/lab-grade/",
+            {"lab_term": "Anemia", "lab_value": "95", "lab_unit": "furlongs", "lab_lln": "120"},
+        )
+        .content.decode()
+    )
+    assert 'class="error"' in body and "furlongs" in body

@@ -77,7 +77,8 @@ def events_page(request: HttpRequest, participant_id: int) -> HttpResponse:
             "events": [(e, services.deadlines(e)) for e in events],
             "form": form,
             "may_edit": may_edit,
-            "terms": ctcae.terms(),
+            "terms": _term_options(),
+            "lab_terms": ctcae_labs_terms(),
         },
     )
 
@@ -97,8 +98,23 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         messages.success(request, _("The adverse event was updated."))
         return redirect("adverse-events", participant_id=participant.pk)
     return render(
-        request, "safety/edit.html", {"form": form, "event": event, "terms": ctcae.terms()}
+        request, "safety/edit.html", {"form": form, "event": event, "terms": _term_options()}
     )
+
+
+def _term_options() -> list[tuple[str, str]]:
+    """Each CTCAE term with its SOC and, where the trial has one, its Chinese label."""
+    options = []
+    for term in ctcae.terms():
+        label = ctcae.label_zh(term)
+        options.append((term.name, f"{term.soc} · {label.zh}" if label else term.soc))
+    return options
+
+
+def ctcae_labs_terms() -> tuple[str, ...]:
+    from oncotrial.clinical.ctcae_labs import LAB_TERMS
+
+    return LAB_TERMS
 
 
 def grades(request: HttpRequest) -> HttpResponse:
@@ -142,3 +158,43 @@ def report_sent(request: HttpRequest, event_id: int) -> HttpResponse:
         )
         messages.success(request, _("The report was recorded."))
     return redirect("sae-dashboard")
+
+
+def lab_grade(request: HttpRequest) -> HttpResponse:
+    """A laboratory value graded by CTCAE v5.0 (htmx), with the rule it meets."""
+    from decimal import Decimal, InvalidOperation
+
+    from oncotrial.clinical import ctcae_labs
+
+    require(request.user, Capability.VIEW_PARTICIPANTS)
+    term = request.GET.get("lab_term", "")
+    unit = request.GET.get("lab_unit", "").strip()
+
+    def quantity(name: str) -> ctcae_labs.Quantity | None:
+        raw = request.GET.get(name, "").strip()
+        if not raw:
+            return None
+        try:
+            return ctcae_labs.Quantity(Decimal(raw), unit)
+        except InvalidOperation:
+            raise ValueError(name) from None
+
+    context: dict[str, Any] = {}
+    if term in ctcae_labs.LAB_TERMS and request.GET.get("lab_value"):
+        try:
+            result = ctcae_labs.grade_lab(
+                term,
+                quantity("lab_value"),
+                lln=quantity("lab_lln"),
+                uln=quantity("lab_uln"),
+                baseline=quantity("lab_baseline"),
+            )
+        except ValueError as exc:
+            message = getattr(exc, "message", None)
+            context["error"] = (
+                message.render(_) if message else _("Enter numbers in the unit given.")
+            )
+        else:
+            context["grade"] = result
+            context["explanation"] = result.explanation.render(_)
+    return render(request, "safety/_lab_grade.html", context)
