@@ -235,3 +235,59 @@ def allocated(world: World) -> Any:
         )
 
     return in_arm
+
+
+@pytest.fixture
+def small_trial(world: World, allocated: Any) -> Any:
+    """One allocated participant with tumour assessments, an adverse event and follow-up;
+    one screen failure."""
+    from django.utils import timezone
+
+    from oncotrial.audit.services import save_record
+    from oncotrial.response import services as response
+    from oncotrial.response.models import Lesion
+    from oncotrial.safety.models import AdverseEvent
+    from oncotrial.screening.services import close
+    from oncotrial.treatment.models import FollowUp
+
+    allocated("salvage")
+    actor = world.users["inv_a"]
+    day0 = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    lesions = [
+        Lesion(code="T1", role="target", organ="liver"),
+        Lesion(code="T2", role="target", organ="lung"),
+    ]
+    response.record_baseline(
+        world.participant_a,
+        actor,
+        lesions,
+        response.Draft(day0 - dt.timedelta(days=2), {"T1": 30, "T2": 20}),
+    )
+    response.record_follow_up(
+        world.participant_a,
+        actor,
+        response.Draft(day0 + dt.timedelta(days=42), {"T1": 21, "T2": 14}, None, "none"),
+    )
+    save_record(
+        AdverseEvent(
+            participant=world.participant_a,
+            term="Esophagitis",
+            meddra_code="10015461",
+            soc="Gastrointestinal disorders",
+            grade=2,
+            onset_on=day0,
+            outcome="recovering",
+        ),
+        actor=actor,
+    )
+    save_record(
+        FollowUp(participant=world.participant_a, contact_on=day0, status="alive"), actor=actor
+    )
+    # Participant B fails screening on ECOG.
+    screening = world.screening_b
+    screening.ecog = 3
+    from oncotrial.screening.services import save_evidence
+
+    save_evidence(screening, world.users["coord_b"])
+    close(screening, world.users["coord_b"], "screen_failure", "")
+    return world

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "oncotrial.safety",
     "oncotrial.datacut",
     "oncotrial.biobank",
+    "oncotrial.reports",
     "oncotrial.web",
 ]
 

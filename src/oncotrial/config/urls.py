@@ -14,6 +14,7 @@ urlpatterns = [
     path("response/", include("oncotrial.response.urls")),
     path("safety/", include("oncotrial.safety.urls")),
     path("biobank/", include("oncotrial.biobank.urls")),
+    path("reports/", include("oncotrial.reports.urls")),
     path("audit/", include("oncotrial.audit.urls")),
     path("protocol/", include("oncotrial.trial.urls")),
 ]

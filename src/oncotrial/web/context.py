@@ -21,6 +21,7 @@ MENU = [
     (_("Tumour response"), "trial-response", Capability.VIEW_PARTICIPANTS),
     (_("Serious adverse events"), "sae-dashboard", Capability.VIEW_PARTICIPANTS),
     (_("Protocol"), "protocol", None),
+    (_("Reports"), "reports", Capability.VIEW_ANALYSES),
     (_("Audit trail"), "audit-log", Capability.VIEW_AUDIT),
     (_("Sites"), "site-list", Capability.MANAGE_ACCOUNTS),
     (_("Accounts"), "user-list", Capability.MANAGE_ACCOUNTS),

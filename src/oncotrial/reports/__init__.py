@@ -1,0 +1,1 @@
+"""Reports for statisticians and the DSMB, rendered from a data cut."""
