@@ -24,6 +24,7 @@ RECORDS = {
     "consent_id": ("consent_b", "consent_a"),
     "allocation_id": ("allocation_b", None),
     "event_id": ("event_b", None),
+    "cut_id": ("cut", None),
 }
 
 
@@ -67,6 +68,16 @@ def world(world):
     )
     save_record(event, actor=world.users["coord_b"])
     world.event_b = event
+
+    from oncotrial.datacut.models import DataCut
+
+    # A data cut belongs to the whole trial: no site role may open one.
+    world.cut = DataCut.objects.create(
+        cutoff=timezone.localdate(),
+        folder="/nonexistent",
+        manifest_sha256="0" * 64,
+        protocol_version="1.0",
+    )
     return world
 
 
@@ -107,7 +118,7 @@ def _url(pattern: URLPattern, world: Any, which: int) -> str | None:
 def test_every_pattern_with_a_record_id_is_covered() -> None:
     names = {name for _, p in record_patterns() for name in p.pattern.converters}
     assert names <= set(RECORDS), f"add these to RECORDS: {names - set(RECORDS)}"
-    assert len(record_patterns()) >= 20
+    assert len(record_patterns()) >= 21
 
 
 @pytest.mark.parametrize("username", ["coord_a", "inv_a", "monitor_a"])

@@ -52,6 +52,7 @@ from oncotrial.randomization.models import (
 from oncotrial.screening import services as screening_services
 from oncotrial.screening.models import Screening
 from oncotrial.trial.current import current_protocol
+from oncotrial.trial.models import ProtocolVersion
 from oncotrial.trial.services import current_protocol_version
 
 DRAWS_PER_PLANNED_PARTICIPANT = 4
@@ -122,6 +123,12 @@ def ensure_scheme(actor: Any = None) -> AllocationScheme:
     parameters = _parameters(protocol, sites)
     secret = _secret()
     with transaction.atomic():
+        # Two first requests must not both set the scheme up: serialise on the
+        # protocol version's row, then look again.
+        ProtocolVersion.objects.select_for_update().get(pk=version.pk)
+        existing = AllocationScheme.objects.filter(protocol_version=version).first()
+        if existing is not None:
+            return existing
         scheme = AllocationScheme.objects.create(
             protocol_version=version,
             method=parameters["method"],
@@ -251,8 +258,10 @@ def allocate(
         return previous
     scheme = ensure_scheme(actor)
     with transaction.atomic():
-        # One allocation at a time: lock the scheme's row.
-        scheme = AllocationScheme.objects.select_for_update().get(pk=scheme.pk)
+        # The participant's own checks run under the participant's row lock,
+        # before the scheme lock that serialises every allocation, so that
+        # lock is held only for the draw and the insert.
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
         existing = Allocation.objects.filter(participant=participant).first()
         if existing is not None:
             return existing
@@ -260,6 +269,7 @@ def allocate(
         if not state.ready:
             raise NotReady(state.reasons)
         protocol = current_protocol()
+        scheme = AllocationScheme.objects.select_for_update().get(pk=scheme.pk)
         levels = factor_levels(participant, state.screening, scheme.parameters)
         allocation = Allocation(
             participant=participant,
@@ -289,15 +299,26 @@ def allocate(
         else:
             raise NotReady([_("Choose a cohort.")])
         save_record(allocation, actor=actor)
-        from zoneinfo import ZoneInfo
+        transaction.on_commit(lambda: notify_site(allocation))
+    # The visit schedule is laid out once the allocation is committed, outside
+    # the allocation lock (its 25 audited rows need not delay other sites).
+    _lay_out_schedule(allocation, actor)
+    return allocation
 
-        from oncotrial.treatment.services import generate_schedule
 
+def _lay_out_schedule(allocation: Allocation, actor: Any) -> None:
+    from zoneinfo import ZoneInfo
+
+    from oncotrial.treatment.models import Visit
+    from oncotrial.treatment.services import generate_schedule
+
+    participant = allocation.participant
+    with transaction.atomic():
+        if Visit.objects.filter(participant=participant).exists():
+            return
         # Day 0 of the visit schedule is the allocation day at the site.
         day0 = allocation.allocated_at.astimezone(ZoneInfo(participant.site.time_zone)).date()
         generate_schedule(participant, day0, actor)
-        transaction.on_commit(lambda: notify_site(allocation))
-    return allocation
 
 
 def _randomize(allocation: Allocation, scheme: AllocationScheme, levels: dict[str, str]) -> None:
