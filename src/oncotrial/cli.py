@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> None:
         from oncotrial.clinical.response_case import main as evaluate_case_file
 
         sys.exit(evaluate_case_file(args[2:]))
+    # Django's command names use underscores; the documented verbs use hyphens.
+    if args and args[0] == "simulate-cohort":
+        args = ["simulate_cohort", *args[1:]]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oncotrial.config.settings")
     from django.core.management import execute_from_command_line
 

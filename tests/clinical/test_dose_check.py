@@ -52,3 +52,20 @@ def test_a_missing_measure_asks_for_confirmation(basis: str) -> None:
     expected = expected_dose(basis=basis, low=1, high=2, tolerance_percent=10)
     assert expected is None
     assert "cannot be computed" in str(dose_warning("x", Decimal(1), expected))
+
+
+def test_fractional_measures_give_exact_ranges() -> None:
+    """Calvert and the sintilimab band return exact fractions for exact inputs."""
+    # AUC 5 x (87.5 + 25) = 562.5 mg; sintilimab 3 mg/kg x 55.5 kg = 166.5 mg.
+    carboplatin = expected_dose(
+        basis="auc", low=5, high=5, tolerance_percent=0, gfr_ml_per_min=Decimal("87.5")
+    )
+    assert carboplatin.low_mg == Decimal("562.5")
+    sintilimab = expected_dose(
+        basis="sintilimab_weight_band",
+        low=200,
+        high=200,
+        tolerance_percent=0,
+        weight_kg=Decimal("55.5"),
+    )
+    assert sintilimab.low_mg == Decimal("166.5")

@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from oncotrial.clinical.dosing import carboplatin_dose_calvert, sintilimab_dose_mg
 from oncotrial.text import Message, gettext_noop
+
+
+def _decimal(value: Decimal | Fraction | int | float) -> Decimal:
+    """A dosing result as a Decimal; the formulas return exact Fractions for exact inputs."""
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(str(value))
 
 
 @dataclass(frozen=True)
@@ -45,12 +53,12 @@ def expected_dose(
     elif basis == "auc":
         if gfr_ml_per_min is None:
             return None
-        lo = Decimal(str(carboplatin_dose_calvert(target_auc=lo, gfr_ml_per_min=gfr_ml_per_min)))
-        hi = Decimal(str(carboplatin_dose_calvert(target_auc=hi, gfr_ml_per_min=gfr_ml_per_min)))
+        lo = _decimal(carboplatin_dose_calvert(target_auc=lo, gfr_ml_per_min=gfr_ml_per_min))
+        hi = _decimal(carboplatin_dose_calvert(target_auc=hi, gfr_ml_per_min=gfr_ml_per_min))
     elif basis == "sintilimab_weight_band":
         if weight_kg is None:
             return None
-        lo = hi = Decimal(str(sintilimab_dose_mg(weight_kg)))
+        lo = hi = _decimal(sintilimab_dose_mg(weight_kg))
     elif basis != "flat":
         raise ValueError(f"unknown dosing basis {basis!r}")
     margin = Decimal(str(tolerance_percent)) / 100
