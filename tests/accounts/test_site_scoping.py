@@ -25,6 +25,9 @@ RECORDS = {
     "allocation_id": ("allocation_b", None),
     "event_id": ("event_b", None),
     "cut_id": ("cut", None),
+    "specimen_id": ("specimen_b", "specimen_a"),
+    "box_id": ("box_b", "box_a"),
+    "shipment_id": ("shipment_b", "shipment_a"),
 }
 
 
@@ -78,6 +81,23 @@ def world(world):
         manifest_sha256="0" * 64,
         protocol_version="1.0",
     )
+
+    from tests.biobank.conftest import draw, make_box
+
+    from oncotrial.biobank.models import Shipment
+
+    for suffix, participant, site in [
+        ("a", world.participant_a, world.site_a),
+        ("b", world.participant_b, world.site_b),
+    ]:
+        technician = world.users["biobank"]
+        setattr(world, f"specimen_{suffix}", draw(participant, technician))
+        setattr(world, f"box_{suffix}", make_box(site, technician))
+        shipment = Shipment(
+            site=site, destination="Central lab", assay="wes", created_by=technician
+        )
+        save_record(shipment, actor=technician)
+        setattr(world, f"shipment_{suffix}", shipment)
     return world
 
 

@@ -36,6 +36,7 @@ class Capability:
     CORRECT_ALLOCATION = "allocation.correct"
     VIEW_AUDIT = "audit.view"
     VIEW_SPECIMENS = "specimens.view"
+    HANDLE_SPECIMENS = "specimens.handle"
     VIEW_ANALYSES = "analyses.view"
     MANAGE_ACCOUNTS = "accounts.manage"
 
@@ -47,6 +48,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.REGISTER_PARTICIPANTS,
             Capability.EDIT_PARTICIPANTS,
             Capability.VIEW_SPECIMENS,
+            Capability.HANDLE_SPECIMENS,
         }
     ),
     Role.INVESTIGATOR: frozenset(
@@ -72,7 +74,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.STATISTICIAN: frozenset({Capability.VIEW_PARTICIPANTS, Capability.VIEW_ANALYSES}),
-    Role.BIOBANK: frozenset({Capability.VIEW_SPECIMENS}),
+    Role.BIOBANK: frozenset({Capability.VIEW_SPECIMENS, Capability.HANDLE_SPECIMENS}),
     Role.ADMINISTRATOR: frozenset(
         {Capability.MANAGE_ACCOUNTS, Capability.VIEW_AUDIT, Capability.CORRECT_ALLOCATION}
     ),

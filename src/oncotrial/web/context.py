@@ -20,6 +20,7 @@ MENU = [
     (_("Visits due"), "visits-due", Capability.VIEW_PARTICIPANTS),
     (_("Tumour response"), "trial-response", Capability.VIEW_PARTICIPANTS),
     (_("Serious adverse events"), "sae-dashboard", Capability.VIEW_PARTICIPANTS),
+    (_("Biobank"), "biobank", Capability.VIEW_SPECIMENS),
     (_("Protocol"), "protocol", None),
     (_("Reports"), "reports", Capability.VIEW_ANALYSES),
     (_("Audit trail"), "audit-log", Capability.VIEW_AUDIT),
