@@ -6,20 +6,21 @@ import datetime as dt
 
 from tests.biobank.conftest import draw
 
-from oncotrial.biobank.schedule import WINDOWS, expected_specimens, status_of
+from oncotrial.biobank.schedule import expected_specimens, status_of
 from oncotrial.consent.services import current_consent
 from oncotrial.trial.current import current_protocol
 
 
 def test_status_follows_the_window() -> None:
     anchor = dt.date(2024, 3, 1)
-    low, high = WINDOWS["baseline"]
-    at = lambda days: status_of(anchor, "baseline", anchor + dt.timedelta(days), False, True)[2]  # noqa: E731
+    window = next(c.window for c in current_protocol().specimens if c.timepoint == "baseline")
+    low, high = window
+    at = lambda days: status_of(anchor, window, anchor + dt.timedelta(days), False, True)[2]  # noqa: E731
     assert at(low - 1) == "upcoming" and at(low) == "due" and at(high) == "due"
     assert at(high + 1) == "missed"
-    assert status_of(None, "progression", anchor, False, True)[2] == "waiting"
-    assert status_of(anchor, "baseline", anchor, True, True)[2] == "collected"
-    assert status_of(anchor, "baseline", anchor, False, False)[2] == "not_consented"
+    assert status_of(None, window, anchor, False, True)[2] == "waiting"
+    assert status_of(anchor, window, anchor, True, True)[2] == "collected"
+    assert status_of(anchor, window, anchor, False, False)[2] == "not_consented"
 
 
 def test_schedule_of_an_allocated_participant(world, allocated) -> None:

@@ -2,16 +2,15 @@
 
 The protocol's `[[specimens]]` table says what is collected at which time
 point. Each time point is anchored on a date of the participant's course,
-and the collection is due inside a window around that anchor (days,
-inclusive). The protocol file does not carry these windows yet, so they are
-the documented defaults below:
+and the collection is due inside the protocol's `window` around that anchor
+(days, inclusive):
 
-| time point          | anchor                                   | window        |
-| ------------------- | ---------------------------------------- | ------------- |
-| baseline            | allocation day (site date)               | -28 to +7     |
-| pre_radiotherapy    | first radiotherapy course: start date    | -14 to 0      |
-| post_radiotherapy   | first radiotherapy course: end date      | 0 to +28      |
-| progression         | first recorded progression               | -7 to +28     |
+| time point          | anchor                                   |
+| ------------------- | ---------------------------------------- |
+| baseline            | allocation day (site date)               |
+| pre_radiotherapy    | first radiotherapy course: start date    |
+| post_radiotherapy   | first radiotherapy course: end date      |
+| progression         | first recorded progression               |
 
 Status of one expected collection: `collected` when a primary specimen was
 recorded for it (whatever its date); otherwise `waiting` while its anchor is
@@ -25,13 +24,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
-
-WINDOWS: dict[str, tuple[int, int]] = {
-    "baseline": (-28, 7),
-    "pre_radiotherapy": (-14, 0),
-    "post_radiotherapy": (0, 28),
-    "progression": (-7, 28),
-}
 
 
 @dataclass(frozen=True)
@@ -48,13 +40,17 @@ class Expected:
 
 
 def status_of(
-    anchor: dt.date | None, timepoint: str, today: dt.date, collected: bool, consented: bool
+    anchor: dt.date | None,
+    window: tuple[int, int],
+    today: dt.date,
+    collected: bool,
+    consented: bool,
 ) -> tuple[dt.date | None, dt.date | None, str]:
     """(window opens, window closes, status) of one expected collection."""
     if anchor is None:
         opens = closes = None
     else:
-        low, high = WINDOWS[timepoint]
+        low, high = window
         opens, closes = anchor + dt.timedelta(days=low), anchor + dt.timedelta(days=high)
     if collected:
         return opens, closes, "collected"
@@ -99,7 +95,7 @@ def expected_specimens(participant, protocol, consent, today: dt.date) -> list[E
         got = tuple(s for s in primaries if s.collection_id == entry.id)
         consented = consent is not None and bool(getattr(consent, entry.consent, False))
         anchor = dates[entry.timepoint]
-        opens, closes, status = status_of(anchor, entry.timepoint, today, bool(got), consented)
+        opens, closes, status = status_of(anchor, entry.window, today, bool(got), consented)
         rows.append(
             Expected(
                 entry.id,

@@ -133,6 +133,12 @@ Assessment = Literal[
 ]
 
 
+def check_window(window: tuple[int, int]) -> None:
+    """A window's lower bound may not exceed its upper bound."""
+    if window[0] > window[1]:
+        raise ValueError(f"window: lower bound {window[0]} exceeds upper bound {window[1]}")
+
+
 class Visit(Strict):
     id: str = Field(pattern=IDENTIFIER)
     name: Text
@@ -143,10 +149,7 @@ class Visit(Strict):
 
     @model_validator(mode="after")
     def _window_ordered(self) -> Visit:
-        if self.window[0] > self.window[1]:
-            raise ValueError(
-                f"window: lower bound {self.window[0]} exceeds upper bound {self.window[1]}"
-            )
+        check_window(self.window)
         return self
 
     @model_validator(mode="after")
@@ -191,6 +194,12 @@ class SpecimenCollection(Strict):
     timepoint: Literal["baseline", "pre_radiotherapy", "post_radiotherapy", "progression"]
     types: list[SpecimenType] = Field(min_length=1)
     consent: ConsentScope
+    window: tuple[int, int]
+
+    @model_validator(mode="after")
+    def _window_ordered(self) -> SpecimenCollection:
+        check_window(self.window)
+        return self
 
 
 class DosedAgent(Strict):
