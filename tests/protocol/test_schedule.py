@@ -55,3 +55,18 @@ def test_window_edges_are_inclusive(today: dt.date, state: VisitState) -> None:
 def test_a_visit_done_just_inside_or_outside_its_window(done: dt.date, state: VisitState) -> None:
     c2 = next(v for v in planned_visits(PROTOCOL.schedule.visits, ANCHOR) if v.visit_id == "C2D1")
     assert visit_state(c2, done, dt.date(2025, 1, 1)) is state
+
+
+def test_a_form_is_missing_only_once_the_window_has_closed() -> None:
+    from oncotrial.protocol.schedule import missing_assessments
+
+    c2 = next(v for v in planned_visits(PROTOCOL.schedule.visits, ANCHOR) if v.visit_id == "C2D1")
+    closes = c2.latest
+    assert missing_assessments(c2, {}, closes) == []  # the last day of the window
+    assert missing_assessments(c2, {}, closes + dt.timedelta(days=1)) == ["systemic_therapy"]
+    # A cycle given on the window's first day counts; one a day early does not.
+    assert missing_assessments(c2, {"systemic_therapy": [c2.earliest]}, dt.date(2025, 1, 1)) == []
+    early = [c2.earliest - dt.timedelta(days=1)]
+    assert missing_assessments(c2, {"systemic_therapy": early}, dt.date(2025, 1, 1)) == [
+        "systemic_therapy"
+    ]

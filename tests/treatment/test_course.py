@@ -213,3 +213,30 @@ def test_monitors_read_but_cannot_record(world, allocated, as_user) -> None:
     client = as_user("monitor_a")
     assert client.get(_url(world)).status_code == 200
     assert client.post(_url(world), _cycle()).status_code == 403
+
+
+def test_missing_forms_are_listed_once_a_window_closes(world, allocated, as_user) -> None:
+    from decimal import Decimal
+
+    from oncotrial.audit.services import save_record
+    from oncotrial.treatment.services import record_cycle
+
+    allocated("salvage")
+    # Move cycle 2's window into the past, as if the participant had been allocated earlier.
+    visit = Visit.objects.get(participant=world.participant_a, visit_id="C2D1")
+    visit.target_date = dt.date(2024, 3, 22)
+    visit.earliest, visit.latest = dt.date(2024, 3, 19), dt.date(2024, 3, 25)
+    save_record(visit, actor=world.users["coord_a"], reason="test: an earlier allocation")
+    body = as_user("coord_a").get("/course/visits/").content.decode()
+    assert "C2D1" in body.split("Missing forms")[1] and "systemic therapy cycle" in body
+    cycle = SystemicCycle(
+        participant=world.participant_a,
+        number=1,
+        given_on=dt.date(2024, 3, 25),
+        regimen="TP",
+        height_cm=Decimal(170),
+        weight_kg=Decimal(70),
+    )
+    record_cycle(cycle, [], world.users["coord_a"])
+    body = as_user("coord_a").get("/course/visits/").content.decode()
+    assert "C2D1" not in body.split("Missing forms")[1]

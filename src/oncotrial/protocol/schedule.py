@@ -68,3 +68,23 @@ def visit_state(visit: PlannedVisit, done_on: dt.date | None, today: dt.date) ->
     if today <= visit.latest:
         return VisitState.DUE
     return VisitState.OVERDUE
+
+
+# The assessments a form records, by the kind of record that proves them.
+RECORDED_ASSESSMENTS = ("systemic_therapy", "tumour_assessment", "survival_status")
+
+
+def missing_assessments(
+    visit: PlannedVisit, recorded: dict[str, Sequence[dt.date]], today: dt.date
+) -> list[str]:
+    """The visit's assessments with no record dated inside its window, once the
+    window has closed. `recorded` gives, per assessment, the dates it was done;
+    assessments without a form of their own are not checked."""
+    if today <= visit.latest:
+        return []
+    return [
+        kind
+        for kind in visit.assessments
+        if kind in RECORDED_ASSESSMENTS
+        and not any(visit.earliest <= day <= visit.latest for day in recorded.get(kind, ()))
+    ]

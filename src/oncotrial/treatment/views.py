@@ -18,7 +18,7 @@ from oncotrial.accounts.scope import can, require, visible
 from oncotrial.clinical.dosing import biologically_effective_dose, equivalent_dose_2gy
 from oncotrial.participants.forms import site_today
 from oncotrial.participants.models import Participant
-from oncotrial.protocol.schedule import PlannedVisit, visit_state
+from oncotrial.protocol.schedule import PlannedVisit, planned_visits, visit_state
 from oncotrial.treatment import services, timeline
 from oncotrial.treatment.forms import (
     CourseForm,
@@ -215,4 +215,57 @@ def visits_due(request: HttpRequest) -> HttpResponse:
         state = _state(visit, site_today(visit.participant.site.time_zone))
         if state in ("due", "overdue"):
             rows.append((visit, state))
-    return render(request, "treatment/visits.html", {"rows": rows})
+    return render(
+        request, "treatment/visits.html", {"rows": rows, "missing": _missing_forms(request)}
+    )
+
+
+def _missing_forms(request: HttpRequest) -> list[tuple[Visit, list[str]]]:
+    """Visits whose window has closed without the records its assessments need."""
+    from oncotrial.protocol.schedule import missing_assessments
+
+    planned = {
+        p.visit_id: p
+        for p in planned_visits(current_protocol().schedule.visits, dt.date(2000, 1, 1))
+    }
+    participants = visible(
+        Participant.objects.filter(voided_at__isnull=True, allocation__isnull=False).select_related(
+            "site"
+        ),
+        request.user,
+        Capability.VIEW_PARTICIPANTS,
+    )
+    out = []
+    for participant in participants:
+        recorded = {
+            "systemic_therapy": list(
+                participant.cycles.filter(voided_at__isnull=True).values_list("given_on", flat=True)
+            ),
+            "tumour_assessment": list(
+                participant.tumour_assessments.filter(voided_at__isnull=True).values_list(
+                    "assessed_on", flat=True
+                )
+            ),
+            "survival_status": list(
+                participant.follow_ups.filter(voided_at__isnull=True).values_list(
+                    "contact_on", flat=True
+                )
+            ),
+        }
+        today = site_today(participant.site.time_zone)
+        for visit in participant.visits.filter(voided_at__isnull=True, latest__lt=today):
+            template = planned.get(visit.visit_id)
+            if template is None:
+                continue
+            dated = PlannedVisit(
+                visit.visit_id,
+                template.name,
+                visit.target_date,
+                visit.earliest,
+                visit.latest,
+                template.assessments,
+            )
+            missing = missing_assessments(dated, recorded, today)
+            if missing:
+                out.append((visit, missing))
+    return out
