@@ -36,6 +36,7 @@ def test_report_command_writes_html_pdf_and_tables(small_trial, tmp_path, capsys
     assert any("Number at risk" in page for page in pages)  # a Kaplan-Meier figure
     html = (out / "dsmb.html").read_text(encoding="utf-8")
     assert 'data-figure="consort"' in html and 'data-figure="km_os"' in html
+    assert 'data-figure="swimmer"' in html and 'data-figure="waterfall"' in html
     csv = pd.read_csv(out / "tables" / "consort.csv")
     parquet = pd.read_parquet(out / "tables" / "consort.parquet")
     assert len(csv) == len(parquet) > 0

@@ -23,12 +23,21 @@ from oncotrial.analysis.derive import (
     best_percent_change,
     derive_all,
 )
-from oncotrial.analysis.figures import ae_chart, consort_figure, km_figure, waterfall_figure
+from oncotrial.analysis.figures import (
+    ae_chart,
+    consort_figure,
+    forest_figure,
+    km_figure,
+    swimmer_data,
+    swimmer_figure,
+    waterfall_figure,
+)
 from oncotrial.analysis.figures.canvas import new_figure
 from oncotrial.analysis.tables import (
     ae_incidence,
     consort_counts,
     response_table,
+    subgroup_hazard_ratios,
     survival_summary,
     table1,
     write_table,
@@ -98,6 +107,20 @@ def build_report(
                 data, title=paramcd, translate=translate
             )
             closed.tables[f"survival_{paramcd.lower()}"] = survival_summary(adtte, paramcd)
+    pfs = adtte.loc[adtte["PARAMCD"] == "PFS"]
+    events = (
+        pfs.loc[pfs["CNSR"] == 0].groupby("TRT01P").size() if len(pfs) else pd.Series(dtype=int)
+    )
+    # A hazard ratio needs events in both arms.
+    if len(events) == 2 and (events > 0).all():
+        forest = subgroup_hazard_ratios(adtte, adsl, "PFS")
+        closed.tables["subgroups_pfs"] = forest
+        closed.figures["forest_pfs"] = forest_figure(forest, translate=translate)
+    allocated = adsl.loc[adsl["ITTFL"] == "Y"]
+    if len(allocated):
+        closed.figures["swimmer"] = swimmer_figure(
+            swimmer_data(adsl, derived.adrs, tables["PR"]), translate=translate
+        )
     closed.tables["response"] = response_table(derived.adrs, adsl)
     best = best_percent_change(derived.adtr)
     if len(best):
