@@ -188,3 +188,26 @@ def test_a_laboratory_value_in_an_unknown_unit_is_named(world, as_user) -> None:
         .content.decode()
     )
     assert 'class="error"' in body and "furlongs" in body
+
+
+def test_follow_up_reports_until_the_event_resolves(world, irradiated, as_user) -> None:
+    aware = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8)))
+    client = as_user("inv_a")
+    client.post(
+        _url(irradiated),
+        _event(seriousness=["hospitalisation"], aware_at=aware.strftime("%Y-%m-%dT%H:%M")),
+    )
+    event = AdverseEvent.objects.get()
+    client.post(f"/safety/events/{event.pk}/report/", {"kind": "follow_up"})
+    client.post(f"/safety/events/{event.pk}/report/", {"kind": "follow_up"})
+    assert event.reports.filter(kind="follow_up").count() == 2
+    board = client.get("/safety/serious/").content.decode()
+    assert board.count('class="follow-up-report"') == 2 and "until resolution" in board
+    # Once resolved, no further follow-up report is taken.
+    event.resolved_on = timezone.localdate()
+    from oncotrial.audit.services import save_record
+
+    save_record(event, actor=world.users["inv_a"])
+    client.post(f"/safety/events/{event.pk}/report/", {"kind": "follow_up"})
+    assert event.reports.filter(kind="follow_up").count() == 2
+    assert "until resolution" not in client.get("/safety/serious/").content.decode()

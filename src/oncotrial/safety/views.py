@@ -152,7 +152,11 @@ def report_sent(request: HttpRequest, event_id: int) -> HttpResponse:
         pk=event_id,
     )
     kind = request.POST.get("kind", "")
-    if kind in {d.kind for d in services.deadlines(event)}:
+    # Follow-up reports go on until the event resolves.
+    allowed = {d.kind for d in services.deadlines(event)}
+    if event.resolved_on is None:
+        allowed.add("follow_up")
+    if kind in allowed:
         services.record_report(
             event, kind, timezone.now(), request.user, request.POST.get("note", "")
         )
