@@ -258,10 +258,11 @@ def allocate(
         return previous
     scheme = ensure_scheme(actor)
     with transaction.atomic():
-        # The participant's own checks run under the participant's row lock,
-        # before the scheme lock that serialises every allocation, so that
-        # lock is held only for the draw and the insert.
-        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        # One allocation at a time: lock the scheme's row first. Every lock an
+        # allocation takes after it (the participant's records, the audit
+        # chain's head) is taken in the same order by every allocation, so
+        # concurrent requests queue and never deadlock.
+        scheme = AllocationScheme.objects.select_for_update().get(pk=scheme.pk)
         existing = Allocation.objects.filter(participant=participant).first()
         if existing is not None:
             return existing
@@ -269,7 +270,6 @@ def allocate(
         if not state.ready:
             raise NotReady(state.reasons)
         protocol = current_protocol()
-        scheme = AllocationScheme.objects.select_for_update().get(pk=scheme.pk)
         levels = factor_levels(participant, state.screening, scheme.parameters)
         allocation = Allocation(
             participant=participant,
@@ -299,26 +299,21 @@ def allocate(
         else:
             raise NotReady([_("Choose a cohort.")])
         save_record(allocation, actor=actor)
+        _lay_out_schedule(allocation, actor)
         transaction.on_commit(lambda: notify_site(allocation))
-    # The visit schedule is laid out once the allocation is committed, outside
-    # the allocation lock (its 25 audited rows need not delay other sites).
-    _lay_out_schedule(allocation, actor)
     return allocation
 
 
 def _lay_out_schedule(allocation: Allocation, actor: Any) -> None:
+    """The visit schedule, in the allocation's own transaction (day 0 is the
+    allocation day at the site)."""
     from zoneinfo import ZoneInfo
 
-    from oncotrial.treatment.models import Visit
     from oncotrial.treatment.services import generate_schedule
 
     participant = allocation.participant
-    with transaction.atomic():
-        if Visit.objects.filter(participant=participant).exists():
-            return
-        # Day 0 of the visit schedule is the allocation day at the site.
-        day0 = allocation.allocated_at.astimezone(ZoneInfo(participant.site.time_zone)).date()
-        generate_schedule(participant, day0, actor)
+    day0 = allocation.allocated_at.astimezone(ZoneInfo(participant.site.time_zone)).date()
+    generate_schedule(participant, day0, actor)
 
 
 def _randomize(allocation: Allocation, scheme: AllocationScheme, levels: dict[str, str]) -> None:
