@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from oncotrial.analysis.derive import DerivationSettings
+from oncotrial.analysis.figures.canvas import to_svg
 from oncotrial.analysis.report import Report, build_report, write_pdf, write_tables
 from oncotrial.datacut.models import DataCut
 from oncotrial.datacut.services import load_cut
@@ -25,13 +25,6 @@ class Rendered:
     pdf: Path
     tables: list[Path]
     seconds: float
-
-
-def _svg(figure) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
 
 
 def report_for(cut: DataCut) -> Report:
@@ -49,7 +42,7 @@ def html_sections(report: Report) -> list[dict]:
         {
             "title": section.title,
             # matplotlib and pandas escape the texts they write.
-            "figures": {name: mark_safe(_svg(fig)) for name, fig in section.figures.items()},
+            "figures": {name: mark_safe(to_svg(fig)) for name, fig in section.figures.items()},
             "tables": {
                 name: mark_safe(table.to_html(index=False, na_rep="—", classes="report-table"))
                 for name, table in section.tables.items()

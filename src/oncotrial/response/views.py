@@ -105,20 +105,12 @@ def response_preview(request: HttpRequest, participant_id: int) -> HttpResponse:
     )
 
 
-def _svg(figure: Any) -> str:
-    import io
-
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
-
-
 def trial_response(request: HttpRequest) -> HttpResponse:
     """Waterfall and spider plots over the allocated participants in scope."""
     from django.utils.safestring import mark_safe
 
     from oncotrial.analysis.derive import DerivationSettings, best_percent_change, derive_all
+    from oncotrial.analysis.figures.canvas import to_svg
     from oncotrial.analysis.figures.spider import spider_figure
     from oncotrial.analysis.figures.waterfall import waterfall_figure
     from oncotrial.datacut.export import tidy_tables
@@ -134,7 +126,7 @@ def trial_response(request: HttpRequest) -> HttpResponse:
     if len(best):
         arms = derived.adsl.set_index("USUBJID")["TRT01P"]
         # matplotlib escapes every text it writes into the SVG.
-        context["waterfall"] = mark_safe(_svg(waterfall_figure(best, translate=_)))
-        context["spider"] = mark_safe(_svg(spider_figure(derived.adtr, arms, translate=_)))
+        context["waterfall"] = mark_safe(to_svg(waterfall_figure(best, translate=_)))
+        context["spider"] = mark_safe(to_svg(spider_figure(derived.adtr, arms, translate=_)))
         context["rows"] = best.sort_values("BESTPCHG").to_dict("records")
     return render(request, "response/trial.html", context)

@@ -42,6 +42,16 @@ def save_figure(fig: Figure, path: PathLike | Sequence[PathLike] | None) -> None
         fig.savefig(one, dpi=150 if suffix == ".png" else None)
 
 
+def to_svg(fig: Figure) -> str:
+    """`fig` as SVG text to inline in a page (every text in it is escaped)."""
+    import io
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg")
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
 def label(template: str, translate: Translate = None, **params: Any) -> str:
     """`template` translated when a translator is given, with %(name)s parameters filled."""
     text = translate(template) if translate else template
