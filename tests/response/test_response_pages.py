@@ -108,3 +108,24 @@ def test_monitors_read_but_cannot_enter(world, as_user) -> None:
     client = as_user("monitor_a")
     assert client.get(_url(world)).status_code == 200
     assert client.post(_url(world), _baseline(TWO_TARGETS)).status_code == 403
+
+
+def test_irecist_follows_a_declared_new_lesion_from_iupd_to_icpd(world, as_user) -> None:
+    client = as_user("coord_a")
+    client.post(_url(world), _baseline(TWO_TARGETS))
+    # A new measurable lesion: RECIST 1.1 progression, iRECIST unconfirmed progression.
+    first = _follow_up("2024-04-12", "30", "20")
+    first.update(
+        {"nl_code_0": "N1", "nl_role_0": "new_target", "nl_organ_0": "lung", "nl_mm_0": "12"}
+    )
+    assert client.post(_url(world), first).status_code == 302
+    # Five weeks later the new lesion has grown by 8 mm: iUPD confirmed as iCPD.
+    second = _follow_up("2024-05-17", "30", "20")
+    second["mm_N1"] = "20"
+    assert client.post(_url(world), second).status_code == 302
+    rows = list(TumourAssessment.objects.order_by("assessed_on"))
+    assert [r.computed["overall"] for r in rows[1:]] == ["PD", "PD"]
+    assert [r.computed_irecist["overall"] for r in rows[1:]] == ["iUPD", "iCPD"]
+    page = client.get(_url(world)).content.decode()
+    assert '<strong class="ipfs">2024-04-12</strong>' in page  # iPFS dates from the iUPD
+    assert Lesion.objects.get(code="N1").first_seen.isoformat() == "2024-04-12"

@@ -253,17 +253,31 @@ def _responses(p: Participant) -> list[dict]:
         }
         for a in assessments[1:]
     ]
-    best = response.evaluate(p)["best_overall_response"]
-    if best:
-        rows.append(
-            {
-                "USUBJID": p.screening_number,
-                "RSCAT": "RECIST1.1",
-                "RSTESTCD": "BESTRESP",
-                "RSSTRESC": best,
-                "RSDT": None,
-            }
-        )
+    rows += [
+        {
+            "USUBJID": p.screening_number,
+            "RSCAT": "iRECIST",
+            "RSTESTCD": "OVRLRESP",
+            "RSSTRESC": a.computed_irecist.get("overall") or "",
+            "RSDT": a.assessed_on,
+        }
+        for a in assessments[1:]
+        if a.computed_irecist
+    ]
+    for criteria, result in [
+        ("RECIST1.1", response.evaluate(p)),
+        ("iRECIST", response.evaluate_irecist(p)),
+    ]:
+        if result and result["best_overall_response"]:
+            rows.append(
+                {
+                    "USUBJID": p.screening_number,
+                    "RSCAT": criteria,
+                    "RSTESTCD": "BESTRESP",
+                    "RSSTRESC": result["best_overall_response"],
+                    "RSDT": None,
+                }
+            )
     return rows
 
 

@@ -77,10 +77,43 @@ def baseline_from(data: QueryDict, today: dt.date) -> tuple[list[Lesion], Draft]
     return lesions, Draft(_date(data, "assessed_on", today), readings, None, "none")
 
 
-def follow_up_from(data: QueryDict, targets: list[Lesion], today: dt.date) -> Draft:
-    return Draft(
+NEW_ROWS = 3
+NEW_STATES = ("present", "increased", "unequivocal_pd", "absent")
+
+
+def follow_up_from(
+    data: QueryDict, lesions: list[Lesion], today: dt.date
+) -> tuple[Draft, list[Lesion]]:
+    """The follow-up's readings, and the new lesions it declares (iRECIST)."""
+    readings: dict[str, object] = {}
+    for lesion in lesions:
+        if lesion.role in ("target", "new_target"):
+            readings[lesion.code] = _reading(data, lesion.code)
+        elif lesion.role == "new_non_target":
+            status = data.get(f"nstatus_{lesion.code}") or None
+            readings[lesion.code] = status if status in NEW_STATES else None
+    taken = {lesion.code for lesion in lesions}
+    new = []
+    for i in range(NEW_ROWS):
+        code = (data.get(f"nl_code_{i}") or "").strip()
+        organ = (data.get(f"nl_organ_{i}") or "").strip()
+        if not code:
+            continue
+        if code in taken:
+            raise FormProblem(f"nl_code_{i}", _("Lesion %(code)s exists already.") % {"code": code})
+        if not organ:
+            raise FormProblem(f"nl_organ_{i}", _("Give the organ of the new lesion."))
+        role = "new_target" if data.get(f"nl_role_{i}") == "new_target" else "new_non_target"
+        new.append(Lesion(code=code, role=role, organ=organ, nodal=bool(data.get(f"nl_nodal_{i}"))))
+        taken.add(code)
+        if role == "new_target":
+            readings[code] = _reading(QueryDict(f"mm_{code}={data.get(f'nl_mm_{i}', '')}"), code)
+        else:
+            readings[code] = "present"
+    draft = Draft(
         _date(data, "assessed_on", today),
-        {lesion.code: _reading(data, lesion.code) for lesion in targets},
+        readings,
         data.get("non_target") or None,
         data.get("new_lesions") or None,
     )
+    return draft, new

@@ -18,9 +18,15 @@ class Lesion(AuditedModel):
     code = models.CharField(_("lesion"), max_length=8)
     role = models.CharField(
         _("role"),
-        max_length=12,
-        choices=[("target", _("Target")), ("non_target", _("Non-target"))],
+        max_length=16,
+        choices=[
+            ("target", _("Target")),
+            ("non_target", _("Non-target")),
+            ("new_target", _("New lesion, measured (iRECIST)")),
+            ("new_non_target", _("New lesion, not measured (iRECIST)")),
+        ],
     )
+    first_seen = models.DateField(_("first seen"), null=True, blank=True)
     organ = models.CharField(_("organ"), max_length=40)
     nodal = models.BooleanField(_("lymph node"), default=False)
     previously_irradiated = models.BooleanField(
@@ -68,6 +74,7 @@ class TumourAssessment(AuditedModel):
         _("new lesions"), max_length=12, choices=NEW_LESIONS, default="none"
     )
     computed = models.JSONField(_("computed response"), default=dict, blank=True)
+    computed_irecist = models.JSONField(_("computed iRECIST response"), default=dict, blank=True)
     investigator_overall = models.CharField(
         _("investigator's overall response"), max_length=16, blank=True
     )
@@ -96,13 +103,17 @@ class Measurement(AuditedModel):
         ("measured", _("Measured")),
         ("too_small", _("Too small to measure (5 mm)")),
         ("disappeared", _("Disappeared (0 mm)")),
+        ("present", _("Present")),
+        ("increased", _("Increased")),
+        ("unequivocal_pd", _("Unequivocal progression")),
+        ("absent", _("Absent")),
     ]
 
     assessment = models.ForeignKey(
         TumourAssessment, on_delete=models.PROTECT, related_name="measurements"
     )
     lesion = models.ForeignKey(Lesion, on_delete=models.PROTECT, related_name="measurements")
-    state = models.CharField(_("state"), max_length=12, choices=STATES, default="measured")
+    state = models.CharField(_("state"), max_length=16, choices=STATES, default="measured")
     value_mm = models.DecimalField(
         _("diameter (mm)"), max_digits=5, decimal_places=1, null=True, blank=True
     )

@@ -34,6 +34,9 @@ class Draft:
     new_lesions: str | None = "none"
 
 
+NEW_NON_TARGET_STATES = ("present", "increased", "unequivocal_pd", "absent")
+
+
 def _reading(m: Measurement) -> Any:
     if m.state != "measured":
         return m.state
@@ -52,25 +55,54 @@ def _settings(participant: Participant) -> dict[str, Any]:
     }
 
 
+def _present(value: Any) -> bool:
+    """Whether a new lesion's reading shows it (iRECIST: above 0 mm, or not absent)."""
+    if value is None or value in ("absent", "disappeared"):
+        return False
+    return not (isinstance(value, int | float) and value == 0)
+
+
 def case_for(
     participant: Participant,
     lesions: Sequence[Lesion],
     assessments: Sequence[Draft],
     criteria: str = "RECIST1.1",
 ) -> dict[str, Any]:
-    """The engine's case for these lesions and assessments (oldest first)."""
-    has_non_target = any(lesion.role == "non_target" for lesion in lesions)
+    """The engine's case for these lesions and assessments (oldest first).
+
+    New lesions declared at follow-up are listed for iRECIST, which follows
+    each by its id; RECIST 1.1 validates them but judges the reader's
+    new-lesion answer. A declared new lesion that is present makes that answer
+    "unequivocal".
+    """
+    roles = {lesion.code: lesion.role for lesion in lesions}
+    has_non_target = "non_target" in roles.values()
     case_assessments = []
     for i, a in enumerate(assessments):
         non_target = a.non_target or None
         if i == 0 and has_non_target and non_target is None:
             non_target = "non_CR_non_PD"  # present at baseline by definition
+        targets = {
+            c: v for c, v in a.readings.items() if v is not None and roles.get(c) == "target"
+        }
+        new_targets = {
+            c: v for c, v in a.readings.items() if v is not None and roles.get(c) == "new_target"
+        }
+        new_others = {
+            c: v
+            for c, v in a.readings.items()
+            if v is not None and roles.get(c) == "new_non_target"
+        }
+        seen = any(_present(v) for v in [*new_targets.values(), *new_others.values()])
+        new_lesions = "none" if i == 0 else ("unequivocal" if seen else (a.new_lesions or None))
         case_assessments.append(
             {
                 "date": a.assessed_on.isoformat(),
-                "target": {code: value for code, value in a.readings.items() if value is not None},
+                "target": targets,
                 "non_target": non_target if has_non_target else None,
-                "new_lesions": "none" if i == 0 else (a.new_lesions or None),
+                "new_lesions": new_lesions,
+                "new_lesion_targets": new_targets,
+                "new_lesion_non_target": new_others or None,
             }
         )
     return {
@@ -111,7 +143,10 @@ def stored(participant: Participant) -> tuple[list[Lesion], list[Draft], list[Tu
 
 
 def evaluate(
-    participant: Participant, extra: Draft | None = None, criteria: str = "RECIST1.1"
+    participant: Participant,
+    extra: Draft | None = None,
+    criteria: str = "RECIST1.1",
+    new: Sequence[Lesion] = (),
 ) -> dict[str, Any]:
     """The engine's result for the stored assessments (plus an unsaved one)."""
     lesions, drafts, _ = stored(participant)
@@ -144,11 +179,20 @@ def _measurement(assessment: TumourAssessment, lesion: Lesion, value: Any) -> Me
     return Measurement(assessment=assessment, lesion=lesion, state="measured", value_mm=value)
 
 
-def record_follow_up(participant: Participant, actor: Any, draft: Draft) -> TumourAssessment:
-    """Check the assessment with the engine, store it, and store every computed response."""
-    evaluate(participant, draft)  # raises CaseError before anything is written
-    lesions = {lesion.code: lesion for lesion in stored(participant)[0]}
+def record_follow_up(
+    participant: Participant, actor: Any, draft: Draft, new: Sequence[Lesion] = ()
+) -> TumourAssessment:
+    """Check the assessment with the engine, store it (with the new lesions it
+    declares), and store every computed response."""
+    known = stored(participant)[0]
+    # Raises CaseError before anything is written.
+    evaluate_case(case_for(participant, [*known, *new], [*stored(participant)[1], draft]))
+    lesions = {lesion.code: lesion for lesion in known}
     with transaction.atomic():
+        for lesion in new:
+            lesion.participant, lesion.first_seen = participant, draft.assessed_on
+            save_record(lesion, actor=actor)
+            lesions[lesion.code] = lesion
         assessment = TumourAssessment(
             participant=participant,
             assessed_on=draft.assessed_on,
@@ -163,13 +207,25 @@ def record_follow_up(participant: Participant, actor: Any, draft: Draft) -> Tumo
     return assessment
 
 
+def evaluate_irecist(participant: Participant) -> dict[str, Any] | None:
+    """The iRECIST result, or None when the data do not allow it (a new lesion
+    answered "unequivocal" but not declared by its id)."""
+    try:
+        return evaluate(participant, criteria="iRECIST")
+    except CaseError:
+        return None
+
+
 def _store_computed(participant: Participant, actor: Any) -> None:
-    """Store each assessment's computed time point (recomputed when history changes)."""
+    """Store each assessment's computed time points, RECIST 1.1 and iRECIST
+    (recomputed when the history changes)."""
     result = evaluate(participant)
+    irecist = evaluate_irecist(participant)
     _, _, rows = stored(participant)
-    for row, timepoint in zip(rows, result["timepoints"], strict=True):
-        if row.computed != timepoint:
-            row.computed = timepoint
+    i_points = irecist["timepoints"] if irecist else [{} for _ in rows]
+    for row, timepoint, i_point in zip(rows, result["timepoints"], i_points, strict=True):
+        if (row.computed, row.computed_irecist) != (timepoint, i_point):
+            row.computed, row.computed_irecist = timepoint, i_point
             save_record(row, actor=actor, reason="Recomputed by the RECIST engine")
 
 

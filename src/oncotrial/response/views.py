@@ -31,10 +31,14 @@ def _participant(request: HttpRequest, participant_id: int, capability: str) -> 
 def _context(participant: Participant) -> dict[str, Any]:
     lesions, _drafts, rows = services.stored(participant)
     result = services.evaluate(participant) if rows else None
+    irecist = services.evaluate_irecist(participant) if rows else None
     return {
         "participant": participant,
         "lesions": lesions,
-        "targets": [lesion for lesion in lesions if lesion.role == "target"],
+        "irecist": irecist,
+        "targets": [lesion for lesion in lesions if lesion.role in ("target", "new_target")],
+        "new_non_targets": [lesion for lesion in lesions if lesion.role == "new_non_target"],
+        "new_rows": range(3),
         "has_non_targets": any(lesion.role == "non_target" for lesion in lesions),
         "rows": list(zip(rows, result["timepoints"], strict=True)) if result else [],
         "result": result,
@@ -56,12 +60,8 @@ def response_page(request: HttpRequest, participant_id: int) -> HttpResponse:
                 lesions, baseline = baseline_from(request.POST, today)
                 services.record_baseline(participant, request.user, lesions, baseline)
             elif action == "followup":
-                targets = [
-                    lesion for lesion in services.stored(participant)[0] if lesion.role == "target"
-                ]
-                services.record_follow_up(
-                    participant, request.user, follow_up_from(request.POST, targets, today)
-                )
+                draft, new = follow_up_from(request.POST, services.stored(participant)[0], today)
+                services.record_follow_up(participant, request.user, draft, new)
             elif action == "investigator":
                 assessment = get_object_or_404(
                     TumourAssessment, pk=request.POST.get("assessment", 0), participant=participant
@@ -92,10 +92,11 @@ def response_page(request: HttpRequest, participant_id: int) -> HttpResponse:
 def response_preview(request: HttpRequest, participant_id: int) -> HttpResponse:
     """The time-point response the typed follow-up would get (htmx), nothing stored."""
     participant = _participant(request, participant_id, Capability.EDIT_PARTICIPANTS)
-    targets = [lesion for lesion in services.stored(participant)[0] if lesion.role == "target"]
     try:
-        draft = follow_up_from(request.POST, targets, site_today(participant.site.time_zone))
-        result = services.evaluate(participant, draft)
+        draft, new = follow_up_from(
+            request.POST, services.stored(participant)[0], site_today(participant.site.time_zone)
+        )
+        result = services.evaluate(participant, draft, new=new)
     except FormProblem as exc:
         return render(request, "response/_preview.html", {"error": str(exc)})
     except services.CaseError as exc:
