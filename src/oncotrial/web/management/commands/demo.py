@@ -9,6 +9,7 @@ changes nothing and prints the logins again.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from django.core.management import call_command
@@ -134,7 +135,9 @@ class Command(BaseCommand):
             self._participants(sites, users["coordinator"])
             self._screenings(users["coordinator"], users["investigator"])
             self._allocations(users["investigator"])
-        self.stdout.write(self.style.SUCCESS("Demo ready. Sign in at http://127.0.0.1:8000 with:"))
+        # scripts/demo serves on ONCOTRIAL_ADDRESS (default 127.0.0.1:8000).
+        address = os.environ.get("ONCOTRIAL_ADDRESS", "127.0.0.1:8000")
+        self.stdout.write(self.style.SUCCESS(f"Demo ready. Sign in at http://{address} with:"))
         for username, _, _, role, site in ACCOUNTS:
             where = site or "all sites"
             self.stdout.write(f"  {username:<13} {DEMO_PASSWORD}   {role.label} ({where})")
