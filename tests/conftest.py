@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from oncotrial.screening.examples import eligible_evidence
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -128,58 +130,8 @@ def record_consent(participant: Any, actor: Any, when: str = "2024-01-20T10:00:0
 
 
 # What a coordinator types for a candidate who meets every criterion (age 63,
-# so no G8 is needed): the screening form's POST data.
-ELIGIBLE_EVIDENCE = {
-    "assessment_date": "2024-01-25",
-    "planned_enrolment_date": "2024-02-10",
-    "weight_kg": "62",
-    "height_cm": "168",
-    "histology": "squamous_cell_carcinoma",
-    "histology_method": "histology",
-    "histology_date": "2023-09-01",
-    "disease_setting": "initial_diagnosis",
-    "initial_t": "T3",
-    "initial_regional_nodes": "2",
-    "distant_metastasis_recorded": "true",
-    "metastatic_sites": ["supraclavicular_lymph_node", "liver"],
-    "prior_radical_radiotherapy": "false",
-    "prior_thoracic_radiotherapy": "false",
-    "recurrence_in_prior_rt_field": "unknown",
-    "ecog": "1",
-    "lab_date": "2024-01-25",
-    "anc": "2.1",
-    "anc_unit": "10^9/L",
-    "haemoglobin": "118",
-    "haemoglobin_unit": "g/L",
-    "platelets": "210",
-    "platelets_unit": "10^9/L",
-    "total_bilirubin": "12",
-    "total_bilirubin_uln": "21",
-    "total_bilirubin_unit": "µmol/L",
-    "alt": "25",
-    "alt_uln": "40",
-    "alt_unit": "U/L",
-    "ast": "30",
-    "ast_uln": "40",
-    "ast_unit": "U/L",
-    "creatinine": "70",
-    "creatinine_uln": "104",
-    "creatinine_unit": "µmol/L",
-    "expected_survival_weeks": "26",
-    "induction_regimen": "TP",
-    "induction_platinum": "cisplatin",
-    "induction_pd1": "camrelizumab",
-    "induction_cycles": "3",
-    "induction_response": "PR",
-    "other_malignancies": ["none"],
-    "prior_treatments": ["induction_chemoimmunotherapy"],
-    "active_infection": "false",
-    "recent_events_answered": "false",
-    "chemotherapy_drug_allergy": "false",
-    "autoimmune_disease": "false",
-    "other_trial": "none",
-    "radiotherapy_unsafe": "false",
-}
+# so the G8 answers are not needed): the screening form's POST data.
+ELIGIBLE_EVIDENCE = eligible_evidence(dt.date(2024, 1, 25))
 
 
 @pytest.fixture
@@ -195,16 +147,11 @@ def as_user(client: Any, world: World):
 
 def make_ready(participant: Any, screening: Any, coordinator: Any, investigator: Any) -> None:
     """Enter eligible evidence through the screening form and sign it."""
-    from django.http import QueryDict
-
     from oncotrial.screening import services
-    from oncotrial.screening.forms import ScreeningForm
+    from oncotrial.screening.forms import ScreeningForm, form_data
 
-    data = QueryDict(mutable=True)
-    for key, value in ELIGIBLE_EVIDENCE.items():
-        data.setlist(key, value if isinstance(value, list) else [value])
     form = ScreeningForm(
-        data,
+        form_data(ELIGIBLE_EVIDENCE),
         instance=screening,
         site_time_zone=participant.site.time_zone,
         consent_date=services.participant_consent_date(participant),

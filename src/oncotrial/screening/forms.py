@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -304,3 +305,11 @@ class ScreeningForm(forms.ModelForm):
         """The evidence values that passed validation (for the live status)."""
         fields = [f for f in self.fields if f != "reason"]
         return {name: self.cleaned_data.get(name) for name in fields if name not in self.errors}
+
+
+def form_data(values: dict[str, Any]) -> QueryDict:
+    """Screening values as the form's POST data (a list is a multiple-choice answer)."""
+    data = QueryDict(mutable=True)
+    for key, value in values.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    return data

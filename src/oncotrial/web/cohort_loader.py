@@ -55,7 +55,6 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.http import QueryDict
 from django.utils import timezone
 
 from oncotrial.design.cohort import Cohort, Journey
@@ -364,7 +363,7 @@ class _Loader:
     def screen(self, journey: Journey, participant: Any) -> None:
         from oncotrial.consent.models import Consent
         from oncotrial.screening import services as screening
-        from oncotrial.screening.forms import ScreeningForm
+        from oncotrial.screening.forms import ScreeningForm, form_data
         from oncotrial.screening.models import Screening
 
         _, coordinator, investigator = self.staff[journey.site]
@@ -388,11 +387,8 @@ class _Loader:
             episode = screening.start_screening(participant, coordinator)
         if s.consent.given:
             with self.on(journey, s.eligibility_date, "screening evidence"):
-                data = QueryDict(mutable=True)
-                for key, value in screening_form_data(journey).items():
-                    data.setlist(key, value if isinstance(value, list) else [value])
                 form = ScreeningForm(
-                    data,
+                    form_data(screening_form_data(journey)),
                     instance=episode,
                     site_time_zone=participant.site.time_zone,
                     consent_date=screening.participant_consent_date(participant),

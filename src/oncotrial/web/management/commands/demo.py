@@ -24,7 +24,8 @@ from oncotrial.consent.models import Consent
 from oncotrial.participants.models import Participant
 from oncotrial.participants.services import register_participant
 from oncotrial.screening import services as screening
-from oncotrial.screening.forms import ScreeningForm
+from oncotrial.screening.examples import eligible_evidence
+from oncotrial.screening.forms import ScreeningForm, form_data
 from oncotrial.trial.services import ensure_protocol_version
 
 DEMO_PASSWORD = "oncotrial-demo-2026"
@@ -52,67 +53,6 @@ ACCOUNTS = [
 ]
 
 PARTICIPANTS_PER_SITE = 3
-
-
-def demo_evidence(screened: dt.date, ecog: int) -> dict[str, Any]:
-    """Screening form data for a candidate who meets every criterion but ECOG."""
-    day = screened.isoformat()
-    return {
-        "assessment_date": day,
-        "planned_enrolment_date": (screened + dt.timedelta(days=7)).isoformat(),
-        "weight_kg": "62",
-        "height_cm": "168",
-        "histology": "squamous_cell_carcinoma",
-        "histology_method": "histology",
-        "histology_date": (screened - dt.timedelta(days=150)).isoformat(),
-        "disease_setting": "initial_diagnosis",
-        "initial_t": "T3",
-        "initial_regional_nodes": "2",
-        "distant_metastasis_recorded": "true",
-        "metastatic_sites": ["supraclavicular_lymph_node", "liver"],
-        "prior_radical_radiotherapy": "false",
-        "prior_thoracic_radiotherapy": "false",
-        "ecog": str(ecog),
-        "g8_food_intake": "no_decrease",
-        "g8_weight_loss": "no_weight_loss",
-        "g8_mobility": "goes_out",
-        "g8_neuropsychological": "no_problems",
-        "g8_more_than_3_drugs": "false",
-        "g8_self_rated_health": "as_good",
-        "lab_date": day,
-        "anc": "2.1",
-        "anc_unit": "10^9/L",
-        "haemoglobin": "118",
-        "haemoglobin_unit": "g/L",
-        "platelets": "210",
-        "platelets_unit": "10^9/L",
-        "total_bilirubin": "12",
-        "total_bilirubin_uln": "21",
-        "total_bilirubin_unit": "µmol/L",
-        "alt": "25",
-        "alt_uln": "40",
-        "alt_unit": "U/L",
-        "ast": "30",
-        "ast_uln": "40",
-        "ast_unit": "U/L",
-        "creatinine": "70",
-        "creatinine_uln": "104",
-        "creatinine_unit": "µmol/L",
-        "expected_survival_weeks": "26",
-        "induction_regimen": "TP",
-        "induction_platinum": "cisplatin",
-        "induction_pd1": "camrelizumab",
-        "induction_cycles": "3",
-        "induction_response": "PR",
-        "other_malignancies": ["none"],
-        "prior_treatments": ["induction_chemoimmunotherapy"],
-        "active_infection": "false",
-        "recent_events_answered": "false",
-        "chemotherapy_drug_allergy": "false",
-        "autoimmune_disease": "false",
-        "other_trial": "none",
-        "radiotherapy_unsafe": "false",
-    }
 
 
 class Command(BaseCommand):
@@ -189,8 +129,6 @@ class Command(BaseCommand):
         screen failure (ECOG 2), the third still being screened."""
         from zoneinfo import ZoneInfo
 
-        from django.http import QueryDict
-
         for participant in Participant.objects.select_related("site").filter(
             voided_at__isnull=True
         ):
@@ -217,13 +155,9 @@ class Command(BaseCommand):
             episode = screening.start_screening(participant, coordinator)
             if rank > 2:
                 continue
-            data = QueryDict(mutable=True)
-            for key, value in demo_evidence(
-                participant.screening_date, ecog=1 if rank == 1 else 2
-            ).items():
-                data.setlist(key, value if isinstance(value, list) else [value])
+            evidence = eligible_evidence(participant.screening_date, ecog=1 if rank == 1 else 2)
             form = ScreeningForm(
-                data,
+                form_data(evidence),
                 instance=episode,
                 site_time_zone=participant.site.time_zone,
                 consent_date=screening.participant_consent_date(participant),
