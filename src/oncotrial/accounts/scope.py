@@ -95,3 +95,11 @@ def visible(queryset: QuerySet[M], user: Any, capability: str) -> QuerySet[M]:
         return queryset.none()
     lookup = "pk__in" if site_path == "id" else f"{site_path}__in"
     return queryset.filter(**{lookup: r.site_ids})
+
+
+def visible_or_404(queryset: QuerySet[M], user: Any, capability: str, pk: Any) -> M:
+    """The record `pk` of `queryset` if `user` may reach it with `capability`;
+    otherwise 404, so a record outside the user's scope is not revealed."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(visible(queryset, user, capability), pk=pk)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from oncotrial.accounts.models import Site
 from oncotrial.accounts.roles import Capability
-from oncotrial.accounts.scope import can, reach, require, visible
+from oncotrial.accounts.scope import can, require, visible, visible_or_404
 from oncotrial.audit.services import history
 from oncotrial.biobank import manifest, services
 from oncotrial.biobank.forms import (
@@ -53,24 +53,12 @@ def _specimens(user: Any) -> QuerySet[Specimen]:
     )
 
 
-def _handled(queryset: QuerySet, user: Any) -> QuerySet:
-    """`queryset` narrowed to the sites where `user` handles specimens."""
-    r = reach(user, Capability.HANDLE_SPECIMENS)
-    if r.everywhere:
-        return queryset
-    if not r.site_ids:
-        return queryset.none()
-    path = queryset.model.site_path
-    return queryset.filter(**{"pk__in" if path == "id" else f"{path}__in": r.site_ids})
-
-
 def _refused(form: Any, exc: services.BiobankRefused) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, str(exc.message))
 
 
-def specimen_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, VIEW)
+def _list_page(request: HttpRequest, scan_form: BarcodeForm) -> HttpResponse:
     specimens = _specimens(request.user)
     return render(
         request,
@@ -78,7 +66,7 @@ def specimen_list(request: HttpRequest) -> HttpResponse:
         {
             "specimens": specimens.order_by("-pk")[:200],
             "flagged": specimens.filter(flagged_for_destruction_at__isnull=False, fate=""),
-            "scan": BarcodeForm(),
+            "scan": scan_form,
             "participants": visible(
                 Participant.objects.filter(voided_at__isnull=True).select_related("site"),
                 request.user,
@@ -86,6 +74,11 @@ def specimen_list(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def specimen_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, VIEW)
+    return _list_page(request, BarcodeForm())
 
 
 @require_GET
@@ -102,27 +95,12 @@ def scan(request: HttpRequest) -> HttpResponse:
             gettext("No specimen with barcode %(code)s in your scope.")
             % {"code": form.cleaned_data["barcode"]},
         )
-    specimens = _specimens(request.user)
-    return render(
-        request,
-        "biobank/list.html",
-        {
-            "specimens": specimens.order_by("-pk")[:200],
-            "flagged": specimens.filter(flagged_for_destruction_at__isnull=False, fate=""),
-            "scan": form,
-            "participants": visible(
-                Participant.objects.filter(voided_at__isnull=True).select_related("site"),
-                request.user,
-                VIEW,
-            ),
-        },
-        status=200,
-    )
+    return _list_page(request, form)
 
 
 def participant_specimens(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = get_object_or_404(
-        visible(Participant.objects.select_related("site"), request.user, VIEW), pk=participant_id
+    participant = visible_or_404(
+        Participant.objects.select_related("site"), request.user, VIEW, participant_id
     )
     protocol = current_protocol()
     may = can(request.user, Capability.HANDLE_SPECIMENS, participant.site_id)
@@ -169,8 +147,10 @@ FORMS = {
 
 
 def _boxes(user: Any) -> QuerySet[Box]:
-    return _handled(
-        Box.objects.filter(voided_at__isnull=True).select_related("rack__freezer__site"), user
+    return visible(
+        Box.objects.filter(voided_at__isnull=True).select_related("rack__freezer__site"),
+        user,
+        Capability.HANDLE_SPECIMENS,
     )
 
 
@@ -266,15 +246,21 @@ def storage(request: HttpRequest) -> HttpResponse:
     freezers = visible(Freezer.objects.filter(voided_at__isnull=True), request.user, VIEW)
     racks = visible(Rack.objects.filter(voided_at__isnull=True), request.user, VIEW)
     boxes = visible(Box.objects.filter(voided_at__isnull=True), request.user, VIEW)
-    sites = _handled(Site.objects.filter(voided_at__isnull=True), request.user)
+    sites = visible(
+        Site.objects.filter(voided_at__isnull=True), request.user, Capability.HANDLE_SPECIMENS
+    )
     handled = {
         "freezer": lambda data=None: FreezerForm(
             data, sites=sites, prefix="freezer", initial={"temperature_c": -80}
         ),
         "rack": lambda data=None: RackForm(
-            data, freezers=_handled(freezers, request.user), prefix="rack"
+            data,
+            freezers=visible(freezers, request.user, Capability.HANDLE_SPECIMENS),
+            prefix="rack",
         ),
-        "box": lambda data=None: BoxForm(data, racks=_handled(racks, request.user), prefix="box"),
+        "box": lambda data=None: BoxForm(
+            data, racks=visible(racks, request.user, Capability.HANDLE_SPECIMENS), prefix="box"
+        ),
     }
     bound: dict[str, Any] = {}
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -310,8 +296,8 @@ def storage(request: HttpRequest) -> HttpResponse:
 
 
 def box_page(request: HttpRequest, box_id: int) -> HttpResponse:
-    box = get_object_or_404(
-        visible(Box.objects.select_related("rack__freezer__site"), request.user, VIEW), pk=box_id
+    box = visible_or_404(
+        Box.objects.select_related("rack__freezer__site"), request.user, VIEW, box_id
     )
     held = {
         (p.row, p.column): p
@@ -338,7 +324,9 @@ def _shipments(user: Any) -> QuerySet[Shipment]:
 
 def shipment_list(request: HttpRequest) -> HttpResponse:
     require(request.user, VIEW)
-    sites = _handled(Site.objects.filter(voided_at__isnull=True), request.user)
+    sites = visible(
+        Site.objects.filter(voided_at__isnull=True), request.user, Capability.HANDLE_SPECIMENS
+    )
     form = ShipmentForm(sites=sites)
     if request.method == "POST":
         require(request.user, Capability.HANDLE_SPECIMENS)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from oncotrial.accounts.roles import Capability
-from oncotrial.accounts.scope import can, visible
+from oncotrial.accounts.scope import can, visible_or_404
 from oncotrial.audit.services import save_record
 from oncotrial.consent.forms import ConsentForm, WithdrawalForm
 from oncotrial.consent.models import OPTIONAL_CONSENTS, Consent
@@ -17,11 +17,11 @@ from oncotrial.screening.services import earliest_study_procedure
 
 
 def consent_page(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = get_object_or_404(
-        visible(
-            Participant.objects.select_related("site"), request.user, Capability.VIEW_PARTICIPANTS
-        ),
-        pk=participant_id,
+    participant = visible_or_404(
+        Participant.objects.select_related("site"),
+        request.user,
+        Capability.VIEW_PARTICIPANTS,
+        participant_id,
     )
     may_edit = can(request.user, Capability.EDIT_PARTICIPANTS, participant.site_id)
     form = None
@@ -51,13 +51,11 @@ def consent_page(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 
 def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
-    consent = get_object_or_404(
-        visible(
-            Consent.objects.select_related("participant__site"),
-            request.user,
-            Capability.EDIT_PARTICIPANTS,
-        ),
-        pk=consent_id,
+    consent = visible_or_404(
+        Consent.objects.select_related("participant__site"),
+        request.user,
+        Capability.EDIT_PARTICIPANTS,
+        consent_id,
     )
     form = WithdrawalForm(request.POST or None, consent=consent)
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from oncotrial.accounts.roles import Capability
-from oncotrial.accounts.scope import can, require, visible
+from oncotrial.accounts.scope import can, require, visible, visible_or_404
 from oncotrial.participants.models import Participant
 from oncotrial.randomization import services
 from oncotrial.randomization.models import Allocation, AllocationScheme
@@ -24,11 +24,11 @@ def _arms() -> dict[str, object]:
 
 
 def allocation_page(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = get_object_or_404(
-        visible(
-            Participant.objects.select_related("site"), request.user, Capability.VIEW_PARTICIPANTS
-        ),
-        pk=participant_id,
+    participant = visible_or_404(
+        Participant.objects.select_related("site"),
+        request.user,
+        Capability.VIEW_PARTICIPANTS,
+        participant_id,
     )
     may_allocate = can(request.user, Capability.ALLOCATE, participant.site_id)
     problems: list[str] = []

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oncotrial.accounts.roles import Capability
-from oncotrial.accounts.scope import can, require, visible
+from oncotrial.accounts.scope import can, require, visible, visible_or_404
 from oncotrial.participants.forms import site_today
 from oncotrial.participants.models import Participant
 from oncotrial.response import services
@@ -22,9 +22,8 @@ OVERALL = ["CR", "PR", "SD", "NON_CR_NON_PD", "NE", "PD"]
 
 
 def _participant(request: HttpRequest, participant_id: int, capability: str) -> Participant:
-    return get_object_or_404(
-        visible(Participant.objects.select_related("site"), request.user, capability),
-        pk=participant_id,
+    return visible_or_404(
+        Participant.objects.select_related("site"), request.user, capability, participant_id
     )
 
 

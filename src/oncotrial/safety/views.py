@@ -6,13 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oncotrial.accounts.roles import Capability
-from oncotrial.accounts.scope import can, require, visible
+from oncotrial.accounts.scope import can, require, visible, visible_or_404
 from oncotrial.audit.services import ReasonRequired
 from oncotrial.clinical import ctcae
 from oncotrial.participants.models import Participant
@@ -53,11 +53,11 @@ def _save(request: HttpRequest, form: AdverseEventForm, participant: Participant
 
 
 def events_page(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = get_object_or_404(
-        visible(
-            Participant.objects.select_related("site"), request.user, Capability.VIEW_PARTICIPANTS
-        ),
-        pk=participant_id,
+    participant = visible_or_404(
+        Participant.objects.select_related("site"),
+        request.user,
+        Capability.VIEW_PARTICIPANTS,
+        participant_id,
     )
     may_edit = can(request.user, Capability.EDIT_PARTICIPANTS, participant.site_id)
     form = _form(participant, request.POST if request.method == "POST" else None)
@@ -84,13 +84,11 @@ def events_page(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 
 def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = get_object_or_404(
-        visible(
-            AdverseEvent.objects.select_related("participant__site"),
-            request.user,
-            Capability.EDIT_PARTICIPANTS,
-        ),
-        pk=event_id,
+    event = visible_or_404(
+        AdverseEvent.objects.select_related("participant__site"),
+        request.user,
+        Capability.EDIT_PARTICIPANTS,
+        event_id,
     )
     participant = event.participant
     form = _form(participant, request.POST if request.method == "POST" else None, instance=event)
@@ -143,13 +141,11 @@ def sae_dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def report_sent(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = get_object_or_404(
-        visible(
-            AdverseEvent.objects.select_related("participant__site"),
-            request.user,
-            Capability.EDIT_PARTICIPANTS,
-        ),
-        pk=event_id,
+    event = visible_or_404(
+        AdverseEvent.objects.select_related("participant__site"),
+        request.user,
+        Capability.EDIT_PARTICIPANTS,
+        event_id,
     )
     kind = request.POST.get("kind", "")
     # Follow-up reports go on until the event resolves.

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oncotrial.accounts.roles import Capability
-from oncotrial.accounts.scope import can, require, visible
+from oncotrial.accounts.scope import can, require, visible, visible_or_404
 from oncotrial.audit.services import ReasonRequired, history
 from oncotrial.participants.models import Participant
 from oncotrial.screening import services
@@ -23,9 +23,11 @@ from oncotrial.trial.current import current_protocol
 
 
 def _screening(request: HttpRequest, screening_id: int, capability: str) -> Screening:
-    return get_object_or_404(
-        visible(Screening.objects.select_related("participant__site"), request.user, capability),
-        pk=screening_id,
+    return visible_or_404(
+        Screening.objects.select_related("participant__site"),
+        request.user,
+        capability,
+        screening_id,
     )
 
 
@@ -59,11 +61,11 @@ def _status_context(screening: Screening, form: ScreeningForm) -> dict[str, Any]
 
 
 def participant_screenings(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = get_object_or_404(
-        visible(
-            Participant.objects.select_related("site"), request.user, Capability.VIEW_PARTICIPANTS
-        ),
-        pk=participant_id,
+    participant = visible_or_404(
+        Participant.objects.select_related("site"),
+        request.user,
+        Capability.VIEW_PARTICIPANTS,
+        participant_id,
     )
     if request.method == "POST":
         require(request.user, Capability.EDIT_PARTICIPANTS, participant.site_id)

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from oncotrial.accounts.roles import Capability
-from oncotrial.accounts.scope import can, require, visible
+from oncotrial.accounts.scope import can, require, visible, visible_or_404
 from oncotrial.clinical.dosing import biologically_effective_dose, equivalent_dose_2gy
 from oncotrial.participants.forms import site_today
 from oncotrial.participants.models import Participant
@@ -117,11 +117,11 @@ def _timeline(participant: Participant, day0: dt.date) -> str:
 
 
 def course_page(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = get_object_or_404(
-        visible(
-            Participant.objects.select_related("site"), request.user, Capability.VIEW_PARTICIPANTS
-        ),
-        pk=participant_id,
+    participant = visible_or_404(
+        Participant.objects.select_related("site"),
+        request.user,
+        Capability.VIEW_PARTICIPANTS,
+        participant_id,
     )
     day0 = _day0(participant)
     today = site_today(participant.site.time_zone)
