@@ -177,9 +177,9 @@ def prepare(participants: int, clients: int) -> Prepared:
     from oncotrial.participants.services import register_participant
     from oncotrial.randomization.services import ensure_scheme
     from oncotrial.screening import services as screening
+    from oncotrial.screening.examples import eligible_evidence
     from oncotrial.screening.forms import ScreeningForm
     from oncotrial.trial.services import ensure_protocol_version
-    from oncotrial.web.management.commands.demo import demo_evidence
 
     started = time.perf_counter()
     log("setup: migrating the scratch database ...")
@@ -213,7 +213,7 @@ def prepare(participants: int, clients: int) -> Prepared:
 
         by_site: dict[int, list[int]] = {pk: [] for pk in teams}
         screened = dt.date(2024, 2, 1)
-        evidence = demo_evidence(screened - dt.timedelta(days=7), ecog=1)
+        evidence = eligible_evidence(screened - dt.timedelta(days=7), ecog=1)
         t0, step = time.perf_counter(), max(1, participants // 10)
         site_ids = list(teams)
         for i in range(participants):
