@@ -10,8 +10,17 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from oncotrial.audit.models import AuditedModel, AuditEvent, AuditRefused
-from oncotrial.audit.services import ReasonRequired, history, save_record, verify_chain, void_record
+from oncotrial.audit.services import (
+    ReasonRequired,
+    create_records,
+    history,
+    save_record,
+    verify_chain,
+    void_record,
+)
+from oncotrial.consent.models import Consent, Withdrawal
 from oncotrial.participants.models import Participant
+from oncotrial.treatment.models import Visit
 
 
 def test_registration_is_audited_with_every_value(world) -> None:
@@ -183,3 +192,46 @@ def test_postgresql_trigger_blocks_update_and_delete_outright(world) -> None:
         ):
             cursor.execute(sql, [seq])
     assert verify_chain().ok
+
+
+def _visits(participant: Participant, ids: list[str]) -> list[Visit]:
+    day = dt.date(2024, 3, 1)
+    return [
+        Visit(participant=participant, visit_id=v, target_date=day, earliest=day, latest=day)
+        for v in ids
+    ]
+
+
+def test_records_created_together_each_get_their_own_first_entry_event(world) -> None:
+    before = AuditEvent.objects.count()
+    visits = _visits(world.participant_a, ["C1D1", "C2D1"])
+    other_site = _visits(world.participant_b, ["C1D1"])
+    records = [visits[0], other_site[0], visits[1]]
+    events = create_records(records, actor=world.users["coord_a"])
+    assert AuditEvent.objects.count() == before + 3
+    for record, event in zip(records, events, strict=True):
+        assert Visit.objects.get(pk=record.pk).visit_id == record.visit_id
+        [stored] = history(record)
+        assert stored.pk == event.pk and stored.action == "create"
+        assert stored.actor == world.users["coord_a"]
+        assert stored.site_id == record.participant.site_id
+        assert stored.changes["visit_id"] == [None, record.visit_id]
+    assert events[1].site_id == world.site_b.pk != events[0].site_id
+    # One append of three events keeps the chain linear.
+    assert [e.seq for e in events] == [events[0].seq + i for i in range(3)]
+    assert verify_chain().ok
+
+
+def test_creating_records_together_refuses_what_it_cannot_audit(world) -> None:
+    before = AuditEvent.objects.count()
+    [stored] = _visits(world.participant_a, ["C1D1"])
+    save_record(stored, actor=world.users["coord_a"])
+    # A stored record changes through save_record, with its reason.
+    with pytest.raises(ValueError, match="takes new records"):
+        create_records([*_visits(world.participant_a, ["C2D1"]), stored], actor=None)
+    # A model with post_save receivers (the biobank flags specimens on a
+    # withdrawal) must be created one by one, so its receivers run.
+    withdrawal = Withdrawal(consent=Consent(), scope=Withdrawal.Scope.SAMPLES_AND_DATA)
+    with pytest.raises(ValueError, match="post_save receivers"):
+        create_records([withdrawal], actor=None)
+    assert AuditEvent.objects.count() == before + 1

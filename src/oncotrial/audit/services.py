@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,8 @@ class ReasonRequired(ValueError):
 
 def _plain(value: Any) -> Any:
     """A JSON-native form of a field value, stable across databases."""
+    if value is None or type(value) in (str, int, float, bool):
+        return value  # the common case, first: snapshots call this for every field
     if isinstance(value, dt.datetime):
         return (
             value.astimezone(dt.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
@@ -68,6 +72,59 @@ def changes_between(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str
     return {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
 
 
+@dataclass(frozen=True)
+class EventSpec:
+    """One event to append: what happened to which record, and why."""
+
+    action: str
+    record_type: str
+    record_id: str = ""
+    site_id: int | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+def append_events(
+    specs: Sequence[EventSpec], *, actor: Any, actor_name: str | None = None
+) -> list[AuditEvent]:
+    """Append events to the chain in one go: the head row is locked once and
+    the events are inserted together. Must run inside the caller's transaction
+    (the head stays locked until it commits, so the chain cannot fork)."""
+    if not specs:
+        return []
+    # No savepoint: an append that fails fails its whole transaction.
+    with transaction.atomic(savepoint=False):
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"seq": 0, "hash": GENESIS}
+        )
+        user = actor if getattr(actor, "pk", None) else None
+        name = actor_name or (user.get_username() if user else "system")
+        at = timezone.now()
+        events = []
+        seq, prev = head.seq, head.hash
+        for spec in specs:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                at=at,
+                actor=user,
+                actor_name=name,
+                action=spec.action,
+                record_type=spec.record_type,
+                record_id=str(spec.record_id),
+                site_id=spec.site_id,
+                changes=_plain(spec.changes),
+                reason=spec.reason,
+                prev_hash=prev,
+            )
+            event.hash = prev = event_hash(event.chain_content(), prev)
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
+    return events
+
+
 def append_event(
     *,
     actor: Any,
@@ -80,29 +137,8 @@ def append_event(
     actor_name: str | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the caller's transaction."""
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"seq": 0, "hash": GENESIS}
-        )
-        user = actor if getattr(actor, "pk", None) else None
-        event = AuditEvent(
-            seq=head.seq + 1,
-            at=timezone.now(),
-            actor=user,
-            actor_name=actor_name or (user.get_username() if user else "system"),
-            action=action,
-            record_type=record_type,
-            record_id=str(record_id),
-            site_id=site_id,
-            changes=_plain(changes or {}),
-            reason=reason,
-            prev_hash=head.hash,
-        )
-        event.hash = event_hash(event.chain_content(), head.hash)
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
-    return event
+    spec = EventSpec(action, record_type, str(record_id), site_id, changes or {}, reason)
+    return append_events([spec], actor=actor, actor_name=actor_name)[0]
 
 
 @contextmanager
@@ -147,6 +183,43 @@ def save_record(record: AuditedModel, *, actor: Any, reason: str = "") -> AuditE
             site_id=record.audit_site_id(),
             changes=changes,
             reason=reason,
+        )
+
+
+def create_records(records: Sequence[AuditedModel], *, actor: Any) -> list[AuditEvent]:
+    """Create new records, each audited as first entry, with one insert per
+    model and one chain append for all of them (an allocation and its visit
+    schedule, say). Returns the events in the order of `records`.
+
+    `post_save` receivers do not run for a bulk insert, so a model that has
+    any is refused: create its records one by one with `save_record`.
+    """
+    by_model: dict[type[AuditedModel], list[AuditedModel]] = {}
+    for record in records:
+        model = type(record)
+        if record.pk is not None:
+            raise ValueError(f"create_records takes new records; {record!r} is stored")
+        if post_save.has_listeners(model):
+            raise ValueError(f"{model._meta.label} has post_save receivers: use save_record")
+        by_model.setdefault(model, []).append(record)
+    # No savepoint: a failed insert fails the caller's whole transaction.
+    with transaction.atomic(savepoint=False):
+        for model, group in by_model.items():
+            # The audited queryset refuses bulk writes from elsewhere; here
+            # each row gets its own event in the same transaction.
+            models.QuerySet(model).bulk_create(group)
+        return append_events(
+            [
+                EventSpec(
+                    AuditEvent.Action.CREATE,
+                    r._meta.label_lower,
+                    str(r.pk),
+                    r.audit_site_id(),
+                    changes_between(None, snapshot(r)),
+                )
+                for r in records
+            ],
+            actor=actor,
         )
 
 
