@@ -41,6 +41,7 @@ from oncotrial.allocation.minimization import (
     marginal_counts,
     minimization_draws,
     minimize,
+    tally,
 )
 from oncotrial.allocation.stream import DRAW_SCALE
 
@@ -158,6 +159,19 @@ def test_stored_draws_and_prior_allocations_reproduce_every_decision(run: Run) -
         assert again == run.decisions[i]
         stored = json.loads(json.dumps(run.decisions[i].to_record()))
         assert AllocationDecision.from_record(stored) == run.decisions[i]
+
+
+def test_counts_from_grouped_allocations_equal_counts_from_each_allocation(run: Run) -> None:
+    # The application counts prior allocations with a GROUP BY over (levels, arm).
+    groups = Counter(
+        (json.dumps(p, sort_keys=True), d.arm)
+        for p, d in zip(run.participants, run.decisions, strict=True)
+    )
+    grouped = [(json.loads(levels), arm, n) for (levels, arm), n in groups.items()]
+    assert len(grouped) < len(run.participants) // 100
+    assert tally(grouped, run.settings) == run.counts
+    with pytest.raises(ValueError, match="unknown arm"):
+        tally([(run.participants[0], "placebo", 2)], run.settings)
 
 
 def test_with_one_factor_the_imbalance_follows_efrons_biased_coin() -> None:

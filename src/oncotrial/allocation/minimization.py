@@ -152,8 +152,17 @@ def marginal_counts(
     prior: Iterable[tuple[Mapping[str, str], ArmId]], settings: MinimizationSettings
 ) -> dict[str, dict[str, dict[ArmId, int]]]:
     """Count prior randomized allocations, given as (factor levels, arm) pairs."""
+    return tally(((levels, arm, 1) for levels, arm in prior), settings)
+
+
+def tally(
+    groups: Iterable[tuple[Mapping[str, str], ArmId, int]], settings: MinimizationSettings
+) -> dict[str, dict[str, dict[ArmId, int]]]:
+    """Count prior randomized allocations given as (factor levels, arm, how many)
+    groups: what a database's GROUP BY returns, so the counting does not grow
+    with the number of participants."""
     counts: dict[str, dict[str, dict[ArmId, int]]] = {f.id: {} for f in settings.factors}
-    for levels, arm in prior:
+    for levels, arm, n in groups:
         if arm not in settings.arms:
             raise ValueError(
                 f"prior allocation to unknown arm {arm!r}; arms are {list(settings.arms)}"
@@ -161,7 +170,7 @@ def marginal_counts(
         _check_levels(levels, settings)
         for f in settings.factors:
             by_arm = counts[f.id].setdefault(levels[f.id], {})
-            by_arm[arm] = by_arm.get(arm, 0) + 1
+            by_arm[arm] = by_arm.get(arm, 0) + n
     return counts
 
 
