@@ -19,7 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,14 +31,14 @@ from oncotrial.allocation.blocks import assign_block_slot, generate_block_sequen
 from oncotrial.allocation.commitment import commitment, verify_commitment
 from oncotrial.allocation.minimization import (
     MinimizationSettings,
-    marginal_counts,
     minimization_draws,
     minimize,
+    tally,
 )
 from oncotrial.allocation.stratum import Stratum
 from oncotrial.allocation.stream import commitment_nonce
 from oncotrial.audit.models import AuditEvent
-from oncotrial.audit.services import append_event, save_record
+from oncotrial.audit.services import append_event, create_records, save_record
 from oncotrial.clinical import staging
 from oncotrial.consent.services import is_consented
 from oncotrial.participants.models import Participant
@@ -202,22 +203,24 @@ def readiness(participant: Participant) -> Readiness:
         reasons.append(_("The participant's record is voided."))
     if Allocation.objects.filter(participant=participant).exists():
         reasons.append(_("The participant is already allocated."))
+    consented = is_consented(participant)
     signed = None
     for s in participant.screenings.filter(
         voided_at__isnull=True, outcome=Screening.Outcome.IN_PROGRESS
     ):
         signature = screening_services.valid_signature(s)
-        if signature and signature.evidence_sha256 == screening_services.evidence_fingerprint(s):
+        fingerprint = screening_services.evidence_fingerprint(s, consented)
+        if signature and signature.evidence_sha256 == fingerprint:
             signed = s
     if signed is None:
         reasons.append(_("Eligibility has not been signed by an investigator."))
     else:
         result, _derived = screening_services.evaluate(
-            participant, screening_services.evidence_values(signed)
+            participant, screening_services.evidence_values(signed), consented
         )
         if not result.eligible:
             reasons.append(_("The eligibility criteria are no longer met."))
-    if not is_consented(participant):
+    if not consented:
         reasons.append(_("There is no valid informed consent."))
     return Readiness(not reasons, reasons, signed)
 
@@ -257,77 +260,104 @@ def allocate(
             raise NotReady([_("This request was already used for another participant.")])
         return previous
     scheme = ensure_scheme(actor)
-    with transaction.atomic():
-        # One allocation at a time: lock the scheme's row first. Every lock an
-        # allocation takes after it (the participant's records, the audit
-        # chain's head) is taken in the same order by every allocation, so
-        # concurrent requests queue and never deadlock.
-        scheme = AllocationScheme.objects.select_for_update().get(pk=scheme.pk)
-        existing = Allocation.objects.filter(participant=participant).first()
-        if existing is not None:
-            return existing
-        state = readiness(participant)
-        if not state.ready:
-            raise NotReady(state.reasons)
-        protocol = current_protocol()
-        levels = factor_levels(participant, state.screening, scheme.parameters)
-        allocation = Allocation(
-            participant=participant,
-            scheme=scheme,
-            protocol_version=scheme.protocol_version,
-            cohort=cohort,
-            allocated_at=timezone.now(),
-            allocated_by=actor,
-            idempotency_key=idempotency_key,
-            method=scheme.method,
-            factor_levels=levels,
+    try:
+        return _allocate_in_transaction(
+            scheme, participant, actor, cohort, idempotency_key, arm, reason
         )
-        if cohort == Allocation.Cohort.PREFERENCE:
-            if not protocol.settings.preference.enabled:
-                raise NotReady([_("The preference cohort is closed by the protocol.")])
-            if arm not in {a.id for a in protocol.arms}:
-                raise NotReady([_("Choose the arm the participant prefers.")])
-            if not reason.strip():
-                raise NotReady([_("Give the participant's reason for choosing an arm.")])
-            allocation.arm, allocation.preference_reason, allocation.method = (
-                arm,
-                reason.strip(),
-                "preference",
-            )
-        elif cohort == Allocation.Cohort.RANDOMIZED:
-            _randomize(allocation, scheme, levels)
-        else:
-            raise NotReady([_("Choose a cohort.")])
-        save_record(allocation, actor=actor)
-        _lay_out_schedule(allocation, actor)
-        transaction.on_commit(lambda: notify_site(allocation))
+    except IntegrityError:
+        # A concurrent request for this participant committed first (the
+        # scheme's lock made this one wait): the unique constraint on the
+        # participant refused the second allocation and nothing of it is kept.
+        existing = Allocation.objects.filter(participant=participant).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _allocate_in_transaction(
+    scheme: AllocationScheme,
+    participant: Participant,
+    actor: Any,
+    cohort: str,
+    idempotency_key: uuid.UUID,
+    arm: str,
+    reason: str,
+) -> Allocation:
+    # Readiness is read before the scheme's lock is taken, so allocations
+    # queue only for what must be serialised: the draw or block slot, the
+    # allocation's rows and the audit chain's append. Every allocation takes
+    # its locks in that order (scheme, then the chain's head), so concurrent
+    # requests queue and never deadlock.
+    state = readiness(participant)
+    if not state.ready:
+        if Allocation.objects.filter(participant=participant).exists():
+            return Allocation.objects.get(participant=participant)
+        raise NotReady(state.reasons)
+    protocol = current_protocol()
+    levels = factor_levels(participant, state.screening, scheme.parameters)
+    allocation = Allocation(
+        participant=participant,
+        scheme=scheme,
+        protocol_version_id=scheme.protocol_version_id,
+        cohort=cohort,
+        allocated_by=actor,
+        idempotency_key=idempotency_key,
+        method=scheme.method,
+        factor_levels=levels,
+    )
+    if cohort == Allocation.Cohort.PREFERENCE:
+        if not protocol.settings.preference.enabled:
+            raise NotReady([_("The preference cohort is closed by the protocol.")])
+        if arm not in {a.id for a in protocol.arms}:
+            raise NotReady([_("Choose the arm the participant prefers.")])
+        if not reason.strip():
+            raise NotReady([_("Give the participant's reason for choosing an arm.")])
+        allocation.arm, allocation.preference_reason, allocation.method = (
+            arm,
+            reason.strip(),
+            "preference",
+        )
+    elif cohort != Allocation.Cohort.RANDOMIZED:
+        raise NotReady([_("Choose a cohort.")])
+    # The serialised part. No check for an allocation made meanwhile: the
+    # unique constraint on the participant refuses it (see `allocate`).
+    scheme = AllocationScheme.objects.select_for_update().get(pk=scheme.pk)
+    allocation.allocated_at = timezone.now()
+    if cohort == Allocation.Cohort.RANDOMIZED:
+        _randomize(allocation, scheme, levels)
+    # The allocation and its visit schedule are stored and audited together.
+    create_records([allocation, *_schedule(allocation)], actor=actor)
+    transaction.on_commit(lambda: notify_site(allocation))
     return allocation
 
 
-def _lay_out_schedule(allocation: Allocation, actor: Any) -> None:
-    """The visit schedule, in the allocation's own transaction (day 0 is the
-    allocation day at the site)."""
+def _schedule(allocation: Allocation) -> list[Any]:
+    """The visit schedule, anchored on day 0: the allocation day at the site."""
     from zoneinfo import ZoneInfo
 
-    from oncotrial.treatment.services import generate_schedule
+    from oncotrial.treatment.services import plan_schedule
 
     participant = allocation.participant
     day0 = allocation.allocated_at.astimezone(ZoneInfo(participant.site.time_zone)).date()
-    generate_schedule(participant, day0, actor)
+    return plan_schedule(participant, day0)
 
 
 def _randomize(allocation: Allocation, scheme: AllocationScheme, levels: dict[str, str]) -> None:
     randomized = Allocation.objects.filter(scheme=scheme, cohort=Allocation.Cohort.RANDOMIZED)
     if scheme.method == "minimization":
-        prior = [(a["factor_levels"], a["arm"]) for a in randomized.values("factor_levels", "arm")]
-        index = len(prior)
+        groups = [
+            (g["factor_levels"], g["arm"], g["n"])
+            for g in randomized.values("factor_levels", "arm").annotate(n=Count("id")).order_by()
+        ]
+        index = sum(n for _levels, _arm, n in groups)
         draw = MinimizationDraw.objects.filter(scheme=scheme, index=index).first()
         if draw is None:
             raise NotReady(
                 [_("The allocation sequence is exhausted; tell the trial statistician.")]
             )
         settings_ = _settings(scheme.parameters)
-        decision = minimize(levels, marginal_counts(prior, settings_), settings_, draw.draw, index)
+        decision = minimize(levels, tally(groups, settings_), settings_, draw.draw, index)
         allocation.draw_index, allocation.draw = index, draw.draw
         allocation.imbalance_scores = {
             k: str(v) for k, v in (decision.imbalance_scores or {}).items()

@@ -46,21 +46,26 @@ def evidence_values(screening: Screening) -> dict[str, Any]:
     }
 
 
-def evaluate(participant: Participant, values: dict[str, Any]) -> tuple[EligibilityResult, Derived]:
-    """The engine's verdict on `values` for `participant` under the protocol in force."""
+def evaluate(
+    participant: Participant, values: dict[str, Any], consented: bool | None = None
+) -> tuple[EligibilityResult, Derived]:
+    """The engine's verdict on `values` for `participant` under the protocol in force
+    (`consented`: the participant's consent state, when the caller has read it)."""
     evidence, derived = build(
         values,
         date_of_birth=participant.date_of_birth,
         sex=participant.sex,
         screening_date=participant.screening_date,
-        consented=is_consented(participant),
+        consented=is_consented(participant) if consented is None else consented,
     )
     return evaluate_eligibility(current_protocol().criteria, evidence), derived
 
 
-def evidence_fingerprint(screening: Screening) -> str:
+def evidence_fingerprint(screening: Screening, consented: bool | None = None) -> str:
     values = {k: v for k, v in snapshot(screening).items() if k not in NOT_EVIDENCE}
-    return fingerprint({**values, "consented": is_consented(screening.participant)})
+    if consented is None:
+        consented = is_consented(screening.participant)
+    return fingerprint({**values, "consented": consented})
 
 
 def valid_signature(screening: Screening) -> EligibilitySignature | None:

@@ -57,20 +57,19 @@ class BreaksProtocol(Exception):
         super().__init__("; ".join(str(v) for v in violations))
 
 
-def generate_schedule(participant: Participant, anchor: dt.date, actor: Any) -> list[Visit]:
-    """The participant's visits from the protocol, anchored on the allocation day."""
-    visits = []
-    for planned in planned_visits(current_protocol().schedule.visits, anchor):
-        visit = Visit(
+def plan_schedule(participant: Participant, anchor: dt.date) -> list[Visit]:
+    """The participant's visits from the protocol, anchored on the allocation
+    day, not yet stored (the allocation stores them with itself)."""
+    return [
+        Visit(
             participant=participant,
             visit_id=planned.visit_id,
             target_date=planned.target,
             earliest=planned.earliest,
             latest=planned.latest,
         )
-        save_record(visit, actor=actor)
-        visits.append(visit)
-    return visits
+        for planned in planned_visits(current_protocol().schedule.visits, anchor)
+    ]
 
 
 def systemic_visit_ids() -> list[str]:
@@ -214,7 +213,7 @@ __all__ = [
     "MdtDecision",
     "NeedsConfirmation",
     "Progression",
-    "generate_schedule",
+    "plan_schedule",
     "record",
     "record_course",
     "record_cycle",

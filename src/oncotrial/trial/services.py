@@ -20,16 +20,13 @@ def ensure_protocol_version(actor: Any = None) -> ProtocolVersion:
     """The database row of the protocol in force, created on first use."""
     loaded = loaded_protocol()
     protocol = loaded.protocol
+    # Nearly always the row exists: one read, no transaction.
+    existing = _checked(loaded)
+    if existing is not None:
+        return existing
     with transaction.atomic():
-        existing = ProtocolVersion.objects.filter(
-            registry_id=protocol.trial.registry_id, version=protocol.version
-        ).first()
+        existing = _checked(loaded)
         if existing is not None:
-            if existing.sha256 != loaded.sha256:
-                raise ProtocolVersionConflict(
-                    f"protocol version {protocol.version} is already loaded with different "
-                    "content; an amendment needs a new version number"
-                )
             return existing
         row = ProtocolVersion.objects.create(
             registry_id=protocol.trial.registry_id,
@@ -46,6 +43,20 @@ def ensure_protocol_version(actor: Any = None) -> ProtocolVersion:
             changes={"version": [None, row.version], "sha256": [None, row.sha256]},
         )
         return row
+
+
+def _checked(loaded: Any) -> ProtocolVersion | None:
+    """The stored row of the loaded protocol's version, refused if its content differs."""
+    protocol = loaded.protocol
+    existing = ProtocolVersion.objects.filter(
+        registry_id=protocol.trial.registry_id, version=protocol.version
+    ).first()
+    if existing is not None and existing.sha256 != loaded.sha256:
+        raise ProtocolVersionConflict(
+            f"protocol version {protocol.version} is already loaded with different "
+            "content; an amendment needs a new version number"
+        )
+    return existing
 
 
 def current_protocol_version() -> ProtocolVersion:
