@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oncotrial.accounts.idle.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -152,7 +153,9 @@ AXES_VERBOSE = False
 
 # Idle sessions end after 30 minutes; every request renews the clock.
 SESSION_COOKIE_AGE = int(os.environ.get("ONCOTRIAL_SESSION_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout: oncotrial.accounts.idle moves the expiry on at most once
+# a SESSION_REFRESH_SECONDS rather than writing the session on every request.
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
