@@ -212,7 +212,7 @@ def test_records_created_together_each_get_their_own_first_entry_event(world) ->
     for record, event in zip(records, events, strict=True):
         assert Visit.objects.get(pk=record.pk).visit_id == record.visit_id
         [stored] = history(record)
-        assert stored.pk == event.pk and stored.action == "create"
+        assert stored.seq == event.seq and stored.action == "create"
         assert stored.actor == world.users["coord_a"]
         assert stored.site_id == record.participant.site_id
         assert stored.changes["visit_id"] == [None, record.visit_id]

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -119,10 +119,27 @@ def append_events(
             )
             event.hash = prev = event_hash(event.chain_content(), prev)
             events.append(event)
-        AuditEvent.objects.bulk_create(events)
+        _insert(events)
         head.seq, head.hash = seq, prev
         head.save(update_fields=["seq", "hash"])
     return events
+
+
+def _insert(events: list[AuditEvent]) -> None:
+    """Insert the events with one prepared statement for all of them: an
+    allocation writes 26 at once, and the ORM's bulk insert costs about twice
+    the CPU (measured in bench/allocation.py's set-up). The values are prepared
+    by each field exactly as the ORM would."""
+    connection = connections[AuditEvent.objects.db]
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    rows = [
+        [f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields] for e in events
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
 def append_event(
