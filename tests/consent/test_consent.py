@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from tests.conftest import record_consent
+
+from oncotrial.audit.services import save_record, void_record
 from oncotrial.consent.models import Consent, Withdrawal
+from oncotrial.consent.services import is_consented
 
 
 def _consent_data(**changes):
@@ -72,3 +78,24 @@ def test_monitor_reads_consent_but_cannot_record_one(world, as_user) -> None:
     page = client.get(f"/consent/participants/{world.participant_a.pk}/")
     assert page.status_code == 200 and "Record a consent" not in page.content.decode()
     assert client.post(f"/consent/{world.consent_a.pk}/withdraw/", {}).status_code == 404
+
+
+def test_the_latest_valid_consent_without_a_valid_withdrawal_is_what_counts(world) -> None:
+    participant, coordinator = world.participant_a, world.users["coord_a"]
+    assert is_consented(participant)
+    withdrawal = Withdrawal(
+        consent=world.consent_a, withdrawn_on=dt.date(2024, 3, 1), scope="treatment"
+    )
+    save_record(withdrawal, actor=coordinator)
+    assert not is_consented(participant)
+    void_record(withdrawal, actor=coordinator, reason="Entered for the wrong participant")
+    assert is_consented(participant)
+    save_record(
+        Withdrawal(consent=world.consent_a, withdrawn_on=dt.date(2024, 3, 2), scope="treatment"),
+        actor=coordinator,
+    )
+    # A later consent (re-consent on a new document version) counts again.
+    later = record_consent(participant, coordinator, when="2024-04-01T10:00:00+08:00")
+    assert is_consented(participant)
+    void_record(later, actor=coordinator, reason="Signed on the wrong form")
+    assert not is_consented(participant)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from oncotrial.consent.models import Consent
+from django.db.models import Exists, OuterRef
+
+from oncotrial.consent.models import Consent, Withdrawal
 from oncotrial.participants.models import Participant
 
 
@@ -19,9 +21,17 @@ def current_consent(participant: Participant) -> Consent | None:
 
 
 def is_consented(participant: Participant) -> bool:
-    """Consented and not withdrawn from study treatment (what I7 asks)."""
-    consent = current_consent(participant)
-    return consent is not None and not any(w.voided_at is None for w in consent.withdrawals.all())
+    """Consented and not withdrawn from study treatment (what I7 asks): the
+    latest valid consent has no valid withdrawal (one query; allocation asks
+    this on every request)."""
+    withdrawn = Withdrawal.objects.filter(consent=OuterRef("pk"), voided_at__isnull=True)
+    latest = (
+        Consent.objects.filter(participant=participant, voided_at__isnull=True)
+        .order_by("-signed_at")
+        .values_list(Exists(withdrawn), flat=True)
+        .first()
+    )
+    return latest is not None and not latest
 
 
 def consent_date(participant: Participant, time_zone: str) -> dt.date | None:

@@ -52,7 +52,7 @@ from oncotrial.randomization.models import (
 )
 from oncotrial.screening import services as screening_services
 from oncotrial.screening.models import Screening
-from oncotrial.trial.current import current_protocol
+from oncotrial.trial.current import current_protocol, loaded_protocol
 from oncotrial.trial.models import ProtocolVersion
 from oncotrial.trial.services import current_protocol_version
 
@@ -115,10 +115,17 @@ def _sequences(scheme: AllocationScheme) -> dict[str, Any]:
 
 def ensure_scheme(actor: Any = None) -> AllocationScheme:
     """The committed scheme of the protocol in force, set up on first use."""
-    version = current_protocol_version()
-    existing = AllocationScheme.objects.filter(protocol_version=version).first()
+    loaded = loaded_protocol()
+    # Nearly always it exists: found in one query by the loaded protocol's
+    # identity and content hash (a version loaded with other content has none).
+    existing = AllocationScheme.objects.filter(
+        protocol_version__registry_id=loaded.protocol.trial.registry_id,
+        protocol_version__version=loaded.protocol.version,
+        protocol_version__sha256=loaded.sha256,
+    ).first()
     if existing is not None:
         return existing
+    version = current_protocol_version()
     protocol = current_protocol()
     sites = sorted(Site.objects.filter(voided_at__isnull=True).values_list("code", flat=True))
     parameters = _parameters(protocol, sites)
