@@ -54,6 +54,9 @@ PROGRESS_EVERY = 10.0  # seconds between progress lines while measuring
 TARGET_SHARE = 0.50  # allocation throughput at the highest level / bare ceiling
 TARGET_P95_MS = 100.0  # allocation p95 at the lowest level
 BENCH_PASSWORD = "a-long-benchmark-passphrase"
+# The application's middleware around the bare insert: the least any signed-in
+# write costs here, printed for context (no target).
+FLOOR = "signed-in insert"
 
 
 def log(message: str) -> None:
@@ -525,6 +528,33 @@ def bare_clients(clients: int, per_client: int) -> list[Callable[[], Job | None]
     return [make() for _ in range(clients)]
 
 
+def floor_clients(
+    prepared: Prepared, csrf: str, clients: int, per_client: int
+) -> list[Callable[[], Job | None]]:
+    """Signed-in clients posting the bare insert through the application's middleware."""
+    from django.conf import settings
+
+    def make(session: str) -> Callable[[], Job | None]:
+        left = per_client
+        cookies = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
+        raw = _request("/insert/", {"token": "x", "csrfmiddlewaretoken": csrf}, cookies)
+
+        def check(status: int, headers: dict[str, str]) -> str | None:
+            return None if status == 200 else f"floor: HTTP {status} {headers.get('location', '')}"
+
+        def next_job() -> Job | None:
+            nonlocal left
+            if left == 0:
+                return None
+            left -= 1
+            return raw, check
+
+        return next_job
+
+    sessions = prepared.sessions
+    return [make(sessions[c % len(sessions)][1]) for c in range(clients)]
+
+
 def csrf_token(port: int, prepared: Prepared) -> str:
     """The CSRF cookie the server sets on an allocation page (one serves every client)."""
     from http.client import HTTPConnection
@@ -611,6 +641,9 @@ def report(results: list[Result], levels: list[int], problems: list[str]) -> boo
     share = alloc_high.throughput / bare_high.throughput if bare_high.throughput else 0.0
     p95 = find("allocation", low).percentile(95)
     errors = sum(len(r.errors) for r in results) + len(problems)
+    floor_high = find(FLOOR, high)
+    floor_share = floor_high.throughput / bare_high.throughput if bare_high.throughput else 0.0
+    of_floor = alloc_high.throughput / floor_high.throughput if floor_high.throughput else 0.0
     checks = [
         (
             f"allocation throughput at {high} clients: {alloc_high.throughput:.1f}/s = "
@@ -625,6 +658,11 @@ def report(results: list[Result], levels: list[int], problems: list[str]) -> boo
         (f"errors (requests and integrity): {errors}; target 0", errors == 0),
     ]
     log("")
+    log(
+        f"INFO  application floor at {high} clients (the bare insert behind the application's "
+        f"middleware, signed in): {floor_high.throughput:.1f}/s = {100 * floor_share:.1f} % "
+        f"of the bare-Django ceiling; allocation = {100 * of_floor:.1f} % of the floor"
+    )
     for text, ok in checks:
         log(f"{'PASS' if ok else 'FAIL'}  {text}")
     return all(ok for _, ok in checks)
@@ -706,14 +744,22 @@ def main() -> int:
         bare_port = stack.enter_context(
             gunicorn("django.core.wsgi:get_wsgi_application()", bare_env, config, logs)
         )
-        log(f"servers: application on port {app_port}, bare Django on port {bare_port}")
+        floor_env = {**bare_env, "DJANGO_SETTINGS_MODULE": "app_floor_settings"}
+        floor_port = stack.enter_context(
+            gunicorn("django.core.wsgi:get_wsgi_application()", floor_env, config, logs)
+        )
+        log(
+            f"servers: application on port {app_port}, bare Django on port {bare_port}, "
+            f"application floor on port {floor_port}"
+        )
         csrf = csrf_token(app_port, prepared)
 
         # Warm-up: every worker thread loads its code and opens its connection.
-        acknowledged = {"allocation": 0, "bare Django insert": 0}
+        acknowledged = {"allocation": 0, "bare Django insert": 0, FLOOR: 0}
         warm_errors = 0
         for name, port, clients in [
             ("bare Django insert", bare_port, bare_clients(warmup, 1)),
+            (FLOOR, floor_port, floor_clients(prepared, csrf, warmup, 1)),
             ("allocation", app_port, allocation_clients(prepared, csrf, warmup, 1)),
         ]:
             result = run_phase(port, name, clients)
@@ -725,6 +771,7 @@ def main() -> int:
             n = per_level[clients]
             for name, port, drivers in [
                 ("bare Django insert", bare_port, bare_clients(clients, n)),
+                (FLOOR, floor_port, floor_clients(prepared, csrf, clients, n)),
                 ("allocation", app_port, allocation_clients(prepared, csrf, clients, n)),
             ]:
                 log(f"measuring: {name}, {clients} clients x {n} requests ...")
@@ -735,7 +782,9 @@ def main() -> int:
                     f"measuring: {name}, {clients} clients: {result.throughput:.1f}/s, "
                     f"{len(result.errors)} errors"
                 )
-        problems = integrity(acknowledged["allocation"], acknowledged["bare Django insert"])
+        problems = integrity(
+            acknowledged["allocation"], acknowledged["bare Django insert"] + acknowledged[FLOOR]
+        )
         if warm_errors:
             problems.append(f"{warm_errors} errors during the warm-up")
         connections.close_all()
