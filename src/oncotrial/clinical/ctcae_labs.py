@@ -11,7 +11,9 @@ Sources: clinical-rules.md §4.2 (the term table and "Boundary semantics for
 lab grades"); the grade text of each term in the NCI file, read through
 `oncotrial.clinical.ctcae`. The thresholds are parsed from that text, not
 retyped, so they cannot drift from the NCI wording; the tests pin the parsed
-result. Written by hand: no maintained library grades CTCAE v5.0.
+result. Unit spellings and their exact factors are not kept here: they come
+from `oncotrial.clinical.units`, the table eligibility uses too. Written by
+hand: no maintained library grades CTCAE v5.0.
 
 How the NCI notation is read (§4.2: "the range includes B and excludes A"):
 
@@ -70,14 +72,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Protocol
 
-from oncotrial.clinical import ctcae
+from oncotrial.clinical import ctcae, units
 from oncotrial.text import Message, gettext_noop
 
 __all__ = [
@@ -104,57 +105,8 @@ class LabValueError(ValueError):
 
 
 # -------------------------------------------------------------------- units
-
-
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    dimension: str
-    factor: Fraction  # multiply a value in this unit by this to get the base unit
-    base: str  # the dimension's base unit
-
-
-_COUNT = ("cell count", "10^9/L")
-_MASS = ("mass concentration", "g/L")
-_SUBSTANCE = ("substance concentration", "mmol/L")
-_CATALYTIC = ("catalytic concentration", "U/L")
-
-# Spellings are matched case-insensitively after NFKC (so "µ" and "μ" agree);
-# "G/L" is not accepted because it would read as grams per litre.
-_UNIT_TABLE: dict[str, tuple[tuple[str, str], Fraction]] = {
-    "10^9/L": (_COUNT, Fraction(1)),
-    "10*9/L": (_COUNT, Fraction(1)),
-    "10e9/L": (_COUNT, Fraction(1)),
-    "x10^9/L": (_COUNT, Fraction(1)),
-    "×10^9/L": (_COUNT, Fraction(1)),
-    "10⁹/L": (_COUNT, Fraction(1)),
-    "×10⁹/L": (_COUNT, Fraction(1)),
-    "10^3/µL": (_COUNT, Fraction(1)),
-    "/mm3": (_COUNT, Fraction(1, 1000)),
-    "/mm³": (_COUNT, Fraction(1, 1000)),
-    "/µL": (_COUNT, Fraction(1, 1000)),
-    "/uL": (_COUNT, Fraction(1, 1000)),
-    "g/L": (_MASS, Fraction(1)),
-    "g/dL": (_MASS, Fraction(10)),
-    "mg/dL": (_MASS, Fraction(1, 100)),
-    "mg/L": (_MASS, Fraction(1, 1000)),
-    "mmol/L": (_SUBSTANCE, Fraction(1)),
-    "µmol/L": (_SUBSTANCE, Fraction(1, 1000)),
-    "umol/L": (_SUBSTANCE, Fraction(1, 1000)),
-    "U/L": (_CATALYTIC, Fraction(1)),
-    "IU/L": (_CATALYTIC, Fraction(1)),
-    "µkat/L": (_CATALYTIC, Fraction(60)),  # 1 µkat = 60 µmol/min = 60 U, exactly
-    "ukat/L": (_CATALYTIC, Fraction(60)),
-}
-
-
-def _unit_key(unit: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", unit).split()).casefold()
-
-
-_UNITS: dict[str, _Unit] = {
-    _unit_key(spelling): _Unit(dimension, factor, base)
-    for spelling, ((dimension, base), factor) in _UNIT_TABLE.items()
-}
+# Spellings, normalisation and factors come from `oncotrial.clinical.units`; a
+# value is graded in its dimension's base unit (10^9/L, g/L, mmol/L, U/L).
 
 
 Number = Decimal | Fraction | int | float | str
@@ -195,8 +147,8 @@ def _exact(value: object, field: str) -> Fraction:
     return number
 
 
-def _in_base(quantity: Measured, field: str) -> tuple[Fraction, _Unit]:
-    unit = _UNITS.get(_unit_key(quantity.unit)) if isinstance(quantity.unit, str) else None
+def _in_base(quantity: Measured, field: str) -> tuple[Fraction, units.Unit]:
+    unit = units.find(quantity.unit)
     if unit is None:
         raise LabValueError(
             field,
@@ -389,7 +341,9 @@ def _display(x: Fraction) -> str:
     return text + "0" if text.endswith(".") else text
 
 
-def _same_dimension(reference: _Unit, other: Measured, field: str, value_unit: str) -> Fraction:
+def _same_dimension(
+    reference: units.Unit, other: Measured, field: str, value_unit: str
+) -> Fraction:
     x, unit = _in_base(other, field)
     if unit.dimension != reference.dimension:
         raise LabValueError(

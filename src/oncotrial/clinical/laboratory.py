@@ -1,14 +1,14 @@
 """Laboratory values with units: conversion to one unit per analyte, and x ULN ratios.
 
-This module owns the analytes eligibility reads, the units accepted for each (with
-their common spellings), the conversion factors and the ratio to a site's upper
-limit of normal. Arithmetic is exact (fractions), so a value exactly on a
-threshold stays exactly on it after conversion. An unknown unit is an error that
-names the field; nothing is guessed. Sources: clinical-rules.md §1.3 (thresholds
-as usually written) and §7.4 (creatinine 88.4 µmol/L per mg/dL).
-
-Written by hand: the few conversions needed do not justify a units library, and
-the factors are clinical conventions rather than physics (bilirubin 17.1).
+This module owns the analytes eligibility reads, the units accepted for each, the
+canonical unit each is converted to and the ratio to a site's upper limit of
+normal. Unit spellings, their normalisation and the exact conversion factors
+(creatinine 88.4 and bilirubin 17.1 µmol/L per mg/dL) belong to
+`oncotrial.clinical.units`, shared with CTCAE grading. Arithmetic is exact
+(fractions), so a value exactly on a threshold stays exactly on it after
+conversion. An unknown unit is an error that names the field; nothing is
+guessed. Sources: clinical-rules.md §1.3 (thresholds as usually written) and
+§7.4 (creatinine 88.4 µmol/L per mg/dL).
 """
 
 from __future__ import annotations
@@ -21,16 +21,30 @@ from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
 
+from oncotrial.clinical import units
+from oncotrial.clinical.units import (
+    BILIRUBIN_UMOL_PER_L_PER_MG_PER_DL,
+    CREATININE_UMOL_PER_L_PER_MG_PER_DL,
+    UnitError,
+)
+
+__all__ = [
+    "BILIRUBIN_UMOL_PER_L_PER_MG_PER_DL",
+    "CREATININE_UMOL_PER_L_PER_MG_PER_DL",
+    "Analyte",
+    "LabValue",
+    "Number",
+    "UnitError",
+    "as_fraction",
+    "canonical_unit",
+    "check",
+    "convert",
+    "known_units",
+    "times_uln",
+    "to_canonical",
+]
+
 Number = int | float | Decimal | Fraction
-
-CREATININE_UMOL_PER_L_PER_MG_PER_DL = Fraction("88.4")
-BILIRUBIN_UMOL_PER_L_PER_MG_PER_DL = Fraction("17.1")
-HAEMOGLOBIN_G_PER_L_PER_G_PER_DL = Fraction(10)
-U_PER_L_PER_UKAT_PER_L = Fraction(60)  # 1 µkat = 1 µmol/s = 60 µmol/min = 60 U
-
-
-class UnitError(ValueError):
-    """A unit that is not known for the analyte of a field."""
 
 
 class Analyte(StrEnum):
@@ -47,73 +61,53 @@ class Analyte(StrEnum):
     AST = "ast"
 
 
-# Units by analyte: display spelling -> factor to the first (canonical) unit.
-_COUNTS = {
-    "10^9/L": Fraction(1),
-    "10^3/µL": Fraction(1),  # 10³/µL = 10⁹/L
-    "/µL": Fraction(1, 1000),  # cells per microlitre, the same as per mm³
-    "/mm³": Fraction(1, 1000),
-}
-_MICROMOLAR = "µmol/L"
-_UNITS: Mapping[Analyte, Mapping[str, Fraction]] = MappingProxyType(
+# Units accepted by analyte (display spellings of units.UNITS), canonical unit
+# first. The order is the order screening forms offer them.
+_COUNTS = ("10^9/L", "10^3/µL", "/µL", "/mm³")
+_ENZYME = ("U/L", "IU/L", "µkat/L")
+_ACCEPTED: Mapping[Analyte, tuple[str, ...]] = MappingProxyType(
     {
         Analyte.ANC: _COUNTS,
         Analyte.WBC: _COUNTS,
         Analyte.LYMPHOCYTES: _COUNTS,
         Analyte.PLATELETS: _COUNTS,
-        Analyte.HAEMOGLOBIN: {"g/L": Fraction(1), "g/dL": HAEMOGLOBIN_G_PER_L_PER_G_PER_DL},
-        Analyte.CREATININE: {
-            _MICROMOLAR: Fraction(1),
-            "mg/dL": CREATININE_UMOL_PER_L_PER_MG_PER_DL,
-            "mmol/L": Fraction(1000),
-        },
-        Analyte.TOTAL_BILIRUBIN: {
-            _MICROMOLAR: Fraction(1),
-            "mg/dL": BILIRUBIN_UMOL_PER_L_PER_MG_PER_DL,
-        },
-        Analyte.ALT: {"U/L": Fraction(1), "IU/L": Fraction(1), "µkat/L": U_PER_L_PER_UKAT_PER_L},
-        Analyte.AST: {"U/L": Fraction(1), "IU/L": Fraction(1), "µkat/L": U_PER_L_PER_UKAT_PER_L},
+        Analyte.HAEMOGLOBIN: ("g/L", "g/dL"),
+        Analyte.CREATININE: ("µmol/L", "mg/dL", "mmol/L"),
+        Analyte.TOTAL_BILIRUBIN: ("µmol/L", "mg/dL"),
+        Analyte.ALT: _ENZYME,
+        Analyte.AST: _ENZYME,
+    }
+)
+# Mass-to-substance conventions (µmol/L per mg/dL) of the analytes that need one.
+_MOLAR: Mapping[Analyte, Fraction] = MappingProxyType(
+    {
+        Analyte.CREATININE: CREATININE_UMOL_PER_L_PER_MG_PER_DL,
+        Analyte.TOTAL_BILIRUBIN: BILIRUBIN_UMOL_PER_L_PER_MG_PER_DL,
     }
 )
 
-# Spellings met in laboratory systems, mapped onto the normalised key.
-_ALIASES = {
-    "10^9/l": "10^9/l",
-    "x10^9/l": "10^9/l",
-    "10*9/l": "10^9/l",  # UCUM
-    "10e9/l": "10^9/l",
-    "/nl": "10^9/l",
-    "10^3/ul": "10^3/ul",
-    "x10^3/ul": "10^3/ul",
-    "10*3/ul": "10^3/ul",
-    "k/ul": "10^3/ul",
-    "/ul": "/ul",
-    "cells/ul": "/ul",
-    "/mm3": "/mm3",
-    "cells/mm3": "/mm3",
-    "iu/l": "iu/l",
-    "[iu]/l": "iu/l",  # UCUM
-}
+
+def _to_canonical_factors(analyte: Analyte) -> Mapping[str, Fraction]:
+    canonical = units.UNITS[_ACCEPTED[analyte][0]]
+    return MappingProxyType(
+        {
+            spelling: units.factor(
+                units.UNITS[spelling], canonical, umol_per_l_per_mg_per_dl=_MOLAR.get(analyte)
+            )
+            for spelling in _ACCEPTED[analyte]
+        }
+    )
 
 
-def _normalise(unit: str) -> str:
-    text = unit.strip().replace(" ", "")
-    for old, new in (
-        ("\u00b5", "u"),  # micro sign
-        ("\u03bc", "u"),  # Greek mu
-        ("\u00d7", "x"),  # multiplication sign
-        ("10\u2079", "10^9"),
-        ("10\u00b3", "10^3"),
-        ("\u00b3", "3"),
-    ):
-        text = text.replace(old, new)
-    text = text.lower()
-    return _ALIASES.get(text, text)
+# Analyte -> accepted display spelling -> factor to the canonical unit.
+_FACTORS: Mapping[Analyte, Mapping[str, Fraction]] = MappingProxyType(
+    {analyte: _to_canonical_factors(analyte) for analyte in Analyte}
+)
 
 
 def known_units(analyte: Analyte | str) -> tuple[str, ...]:
     """The units accepted for an analyte, canonical unit first."""
-    return tuple(_UNITS[Analyte(analyte)])
+    return _ACCEPTED[Analyte(analyte)]
 
 
 def canonical_unit(analyte: Analyte | str) -> str:
@@ -122,16 +116,9 @@ def canonical_unit(analyte: Analyte | str) -> str:
 
 
 def _factor(analyte: Analyte, unit: str, field: str) -> Fraction:
-    if not isinstance(unit, str):
-        raise UnitError(f"{field}: the unit must be text, got {unit!r}")
-    wanted = _normalise(unit)
-    for spelling, factor in _UNITS[analyte].items():
-        if _normalise(spelling) == wanted:
-            return factor
-    allowed = ", ".join(known_units(analyte))
-    raise UnitError(
-        f"{field}: unknown unit {unit!r} for {analyte.value}; expected one of {allowed}"
-    )
+    accepted = _ACCEPTED[analyte]
+    found = units.lookup(unit, field, accepted=accepted, of=analyte.value)
+    return _FACTORS[analyte][found.spelling]
 
 
 def as_fraction(value: Number, field: str) -> Fraction:
