@@ -11,8 +11,12 @@ from django.db.utils import DatabaseError
 
 from oncotrial.audit.models import AuditedModel, AuditEvent, AuditRefused
 from oncotrial.audit.services import (
+    INSERT_BATCH,
+    EventSpec,
     ReasonRequired,
+    append_events,
     create_records,
+    creating,
     history,
     save_record,
     verify_chain,
@@ -235,3 +239,38 @@ def test_creating_records_together_refuses_what_it_cannot_audit(world) -> None:
     with pytest.raises(ValueError, match="post_save receivers"):
         create_records([withdrawal], actor=None)
     assert AuditEvent.objects.count() == before + 1
+
+
+def test_a_batch_larger_than_one_insert_statement_is_appended_whole_and_in_order(world) -> None:
+    before = AuditEvent.objects.count()
+    n = 2 * INSERT_BATCH + 3
+    specs = [EventSpec("create", "treatment.visit", str(i), world.site_a.pk) for i in range(n)]
+    with transaction.atomic():
+        events = append_events(specs, actor=world.users["dm"])
+    stored = list(AuditEvent.objects.order_by("seq")[before:])
+    assert [e.record_id for e in stored] == [str(i) for i in range(n)]
+    assert [e.hash for e in stored] == [e.hash for e in events]
+    assert verify_chain().ok
+
+
+def test_records_stored_in_a_failed_creating_block_are_never_committed_unaudited(world) -> None:
+    visits, events = Visit.objects.count(), AuditEvent.objects.count()
+    with transaction.atomic():
+        try:
+            with creating(world.users["coord_a"]) as creation:
+                creation.add(_visits(world.participant_a, ["C1D1", "C2D1"]))
+                raise RuntimeError("the draw failed")
+        except RuntimeError:
+            pass  # a caller that swallows the failure still cannot commit the rows
+        assert transaction.get_rollback()
+    assert (Visit.objects.count(), AuditEvent.objects.count()) == (visits, events)
+
+
+def test_records_added_in_steps_are_audited_in_one_append_at_the_end(world) -> None:
+    with transaction.atomic(), creating(world.users["coord_a"]) as creation:
+        creation.add(_visits(world.participant_a, ["C1D1"]))
+        assert not history(creation.records[0])  # stored, its event still to come
+        creation.add(_visits(world.participant_a, ["C2D1"]))
+    first = creation.events[0].seq
+    assert [e.seq for e in creation.events] == [first, first + 1]
+    assert [history(r).get().seq for r in creation.records] == [e.seq for e in creation.events]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 
 from oncotrial.audit.models import AuditEvent
+from oncotrial.audit.services import verify_chain
 from oncotrial.randomization import services
 from oncotrial.randomization.models import Allocation, AllocationScheme, MinimizationDraw
+from oncotrial.treatment.models import Visit
+from oncotrial.treatment.services import plan_schedule
 
 
 def _post(client, participant, **data):
@@ -186,3 +192,37 @@ def test_corrections_by_the_administrator_only_with_a_reason_and_never_in_place(
     assert AuditEvent.objects.filter(
         record_type="randomization.allocationcorrection", action="create"
     ).exists()
+
+
+def test_midnight_at_the_site_while_queueing_anchors_the_schedule_on_the_allocation_day(
+    world, ready, monkeypatch
+) -> None:
+    # The schedule is laid out before the scheme's lock, the allocation time
+    # is taken under it: when the site's date changes in between, the whole
+    # allocation starts again on the new day.
+    zone = ZoneInfo(ready.site.time_zone)
+    before = dt.datetime(2024, 3, 1, 23, 59, 59, 999_000, tzinfo=zone).astimezone(dt.UTC)
+    after = before + dt.timedelta(milliseconds=2)
+    calls = []
+
+    def now() -> dt.datetime:
+        calls.append(1)
+        return before if len(calls) == 1 else after
+
+    monkeypatch.setattr(services, "timezone", SimpleNamespace(now=now))
+    allocation = services.allocate(
+        participant=ready,
+        actor=world.users["inv_a"],
+        cohort="randomized",
+        idempotency_key=uuid.uuid4(),
+    )
+    assert allocation.allocated_at == after and allocation.draw_index == 0
+    visits = Visit.objects.filter(participant=ready)
+    assert visits.get(visit_id="BL").target_date == dt.date(2024, 3, 2)
+    assert visits.count() == len(plan_schedule(ready, dt.date(2024, 3, 2)))
+    # Nothing of the first attempt is left, in the records or in the audit trail.
+    audited = AuditEvent.objects.filter(record_type="treatment.visit")
+    assert sorted(audited.values_list("record_id", flat=True)) == sorted(
+        str(pk) for pk in visits.values_list("pk", flat=True)
+    )
+    assert verify_chain().ok

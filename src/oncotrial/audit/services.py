@@ -125,21 +125,28 @@ def append_events(
     return events
 
 
+INSERT_BATCH = 500  # events per INSERT statement
+
+
 def _insert(events: list[AuditEvent]) -> None:
-    """Insert the events with one prepared statement for all of them: an
-    allocation writes 26 at once, and the ORM's bulk insert costs about twice
-    the CPU (measured in bench/allocation.py's set-up). The values are prepared
-    by each field exactly as the ORM would."""
+    """Insert the events with one multi-row INSERT: an allocation writes 26 at
+    once, and the ORM's bulk insert costs about twice the CPU (measured with
+    bench/allocation.py). Each value is prepared by its field as the ORM would."""
     connection = connections[AuditEvent.objects.db]
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    rows = [
-        [f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields] for e in events
-    ]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+        # Batches keep each statement within SQLite's limit on parameters.
+        for start in range(0, len(events), INSERT_BATCH):
+            batch = events[start : start + INSERT_BATCH]
+            params = [
+                f.get_db_prep_save(getattr(e, f.attname), connection) for e in batch for f in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(batch))}", params
+            )
 
 
 def append_event(
@@ -203,14 +210,8 @@ def save_record(record: AuditedModel, *, actor: Any, reason: str = "") -> AuditE
         )
 
 
-def create_records(records: Sequence[AuditedModel], *, actor: Any) -> list[AuditEvent]:
-    """Create new records, each audited as first entry, with one insert per
-    model and one chain append for all of them (an allocation and its visit
-    schedule, say). Returns the events in the order of `records`.
-
-    `post_save` receivers do not run for a bulk insert, so a model that has
-    any is refused: create its records one by one with `save_record`.
-    """
+def _new_by_model(records: Sequence[AuditedModel]) -> dict[type[AuditedModel], list[Any]]:
+    """New records grouped by model, or a ValueError before anything is written."""
     by_model: dict[type[AuditedModel], list[AuditedModel]] = {}
     for record in records:
         model = type(record)
@@ -219,25 +220,75 @@ def create_records(records: Sequence[AuditedModel], *, actor: Any) -> list[Audit
         if post_save.has_listeners(model):
             raise ValueError(f"{model._meta.label} has post_save receivers: use save_record")
         by_model.setdefault(model, []).append(record)
-    # No savepoint: a failed insert fails the caller's whole transaction.
-    with transaction.atomic(savepoint=False):
+    return by_model
+
+
+class Creation:
+    """New records stored as they are added and audited together at the end
+    of the `creating` block (one chain append for all of them)."""
+
+    def __init__(self) -> None:
+        self.records: list[AuditedModel] = []
+        self.specs: list[EventSpec] = []
+        self.events: list[AuditEvent] = []  # once the block has ended
+        self.wrote = False
+
+    def add(self, records: Sequence[AuditedModel]) -> None:
+        """Insert new records now, one insert per model; their create events,
+        with every value as stored, are appended when the block ends.
+
+        `post_save` receivers do not run for a bulk insert, so a model that has
+        any is refused: create its records one by one with `save_record`.
+        """
+        by_model = _new_by_model(records)
+        self.wrote = True
         for model, group in by_model.items():
             # The audited queryset refuses bulk writes from elsewhere; here
             # each row gets its own event in the same transaction.
             models.QuerySet(model).bulk_create(group)
-        return append_events(
-            [
-                EventSpec(
-                    AuditEvent.Action.CREATE,
-                    r._meta.label_lower,
-                    str(r.pk),
-                    r.audit_site_id(),
-                    changes_between(None, snapshot(r)),
-                )
-                for r in records
-            ],
-            actor=actor,
+        self.records.extend(records)
+        self.specs.extend(
+            EventSpec(
+                AuditEvent.Action.CREATE,
+                r._meta.label_lower,
+                str(r.pk),
+                r.audit_site_id(),
+                changes_between(None, snapshot(r)),
+            )
+            for r in records
         )
+
+
+@contextmanager
+def creating(actor: Any) -> Iterator[Creation]:
+    """Store new records in steps and audit them all in one append at the end.
+
+    An allocation stores its visit schedule first and takes the scheme's lock
+    only for the draw, the allocation row and this append. Runs inside the
+    caller's transaction; if the block fails, the transaction is marked for
+    rollback, so no record it stored can be committed without its event.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("creating() must run inside a transaction")
+    creation = Creation()
+    try:
+        yield creation
+    except BaseException:
+        if creation.wrote:
+            transaction.set_rollback(True)
+        raise
+    creation.events = append_events(creation.specs, actor=actor)
+
+
+def create_records(records: Sequence[AuditedModel], *, actor: Any) -> list[AuditEvent]:
+    """Create new records, each audited as first entry, with one insert per
+    model and one chain append for all of them. Returns the events in the
+    order of `records`."""
+    _new_by_model(records)  # refuse before the transaction is touched
+    # No savepoint: a failed insert fails the caller's whole transaction.
+    with transaction.atomic(savepoint=False), creating(actor) as creation:
+        creation.add(records)
+    return creation.events
 
 
 def void_record(record: AuditedModel, *, actor: Any, reason: str) -> AuditEvent:

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -38,7 +39,7 @@ from oncotrial.allocation.minimization import (
 from oncotrial.allocation.stratum import Stratum
 from oncotrial.allocation.stream import commitment_nonce
 from oncotrial.audit.models import AuditEvent
-from oncotrial.audit.services import append_event, create_records, save_record
+from oncotrial.audit.services import append_event, creating, save_record
 from oncotrial.clinical import staging
 from oncotrial.consent.services import is_consented
 from oncotrial.participants.models import Participant
@@ -52,6 +53,7 @@ from oncotrial.randomization.models import (
 )
 from oncotrial.screening import services as screening_services
 from oncotrial.screening.models import Screening
+from oncotrial.treatment.services import plan_schedule
 from oncotrial.trial.current import current_protocol, loaded_protocol
 from oncotrial.trial.models import ProtocolVersion
 from oncotrial.trial.services import current_protocol_version
@@ -268,9 +270,14 @@ def allocate(
         return previous
     scheme = ensure_scheme(actor)
     try:
-        return _allocate_in_transaction(
-            scheme, participant, actor, cohort, idempotency_key, arm, reason
-        )
+        try:
+            return _allocate_in_transaction(
+                scheme, participant, actor, cohort, idempotency_key, arm, reason
+            )
+        except _DayChanged:  # rolled back whole; the second try is on the new day
+            return _allocate_in_transaction(
+                scheme, participant, actor, cohort, idempotency_key, arm, reason
+            )
     except IntegrityError:
         # A concurrent request for this participant committed first (the
         # scheme's lock made this one wait): the unique constraint on the
@@ -327,27 +334,28 @@ def _allocate_in_transaction(
         )
     elif cohort != Allocation.Cohort.RANDOMIZED:
         raise NotReady([_("Choose a cohort.")])
-    # The serialised part. No check for an allocation made meanwhile: the
-    # unique constraint on the participant refuses it (see `allocate`).
-    scheme = AllocationScheme.objects.select_for_update().get(pk=scheme.pk)
-    allocation.allocated_at = timezone.now()
-    if cohort == Allocation.Cohort.RANDOMIZED:
-        _randomize(allocation, scheme, levels)
-    # The allocation and its visit schedule are stored and audited together.
-    create_records([allocation, *_schedule(allocation)], actor=actor)
+    # The visit schedule is anchored on day 0, the allocation day at the site,
+    # and does not depend on the arm: it is stored before the scheme's lock.
+    zone = ZoneInfo(participant.site.time_zone)
+    day0 = timezone.now().astimezone(zone).date()
+    with creating(actor) as stored:
+        stored.add(plan_schedule(participant, day0))
+        # The serialised part. No check for an allocation made meanwhile: the
+        # unique constraint on the participant refuses it (see `allocate`).
+        scheme = AllocationScheme.objects.select_for_update().get(pk=scheme.pk)
+        allocation.allocated_at = timezone.now()
+        if allocation.allocated_at.astimezone(zone).date() != day0:
+            raise _DayChanged  # midnight at the site while queueing: start again
+        if cohort == Allocation.Cohort.RANDOMIZED:
+            _randomize(allocation, scheme, levels)
+        stored.add([allocation])
+    # The allocation and its schedule are audited in one append at the block's end.
     transaction.on_commit(lambda: notify_site(allocation))
     return allocation
 
 
-def _schedule(allocation: Allocation) -> list[Any]:
-    """The visit schedule, anchored on day 0: the allocation day at the site."""
-    from zoneinfo import ZoneInfo
-
-    from oncotrial.treatment.services import plan_schedule
-
-    participant = allocation.participant
-    day0 = allocation.allocated_at.astimezone(ZoneInfo(participant.site.time_zone)).date()
-    return plan_schedule(participant, day0)
+class _DayChanged(Exception):
+    """The site's date changed between laying out the schedule and the draw."""
 
 
 def _randomize(allocation: Allocation, scheme: AllocationScheme, levels: dict[str, str]) -> None:
