@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -50,6 +51,12 @@ def test_implausible_birth_year_and_unknown_sex(world, as_user) -> None:
         as_user("coord_a"), world.site_a, date_of_birth="1850-01-01", sex="X"
     ).content.decode()
     assert 'id="id_date_of_birth_error"' in body and 'id="id_sex_error"' in body
+    # A screen reader announces the message with the field: the input names its
+    # error, and each error id stands once in the page.
+    date_input = re.search(r'<input[^>]*name="date_of_birth"[^>]*>', body).group(0)
+    assert 'aria-invalid="true"' in date_input
+    assert 'aria-describedby="id_date_of_birth_error"' in date_input
+    assert body.count('id="id_date_of_birth_error"') == 1
 
 
 def test_a_correction_without_a_reason_is_refused(world, as_user, client) -> None:
