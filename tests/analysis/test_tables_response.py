@@ -69,7 +69,7 @@ def test_orr_and_dcr_use_the_exact_interval(table: pd.DataFrame) -> None:
 def test_best_response_counts_list_every_category(table: pd.DataFrame) -> None:
     rows = table.loc[(table["arm"] == "salvage") & (table["measure"] == "best_response")]
     assert dict(zip(rows["level"], rows["x"], strict=True)) == {
-        "CR": 0, "PR": 1, "SD": 2, "NON_CR_NON_PD": 0, "PD": 0, "NE": 0,
+        "CR": 0, "PR": 1, "SD": 2, "NON_CR_NON_PD": 0, "NED": 0, "PD": 0, "NE": 0,
     }  # fmt: skip
     assert rows["display"].tolist()[2] == "2 (66.7%)"
 

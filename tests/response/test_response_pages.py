@@ -129,3 +129,30 @@ def test_irecist_follows_a_declared_new_lesion_from_iupd_to_icpd(world, as_user)
     page = client.get(_url(world)).content.decode()
     assert '<strong class="ipfs">2024-04-12</strong>' in page  # iPFS dates from the iUPD
     assert Lesion.objects.get(code="N1").first_seen.isoformat() == "2024-04-12"
+
+
+def test_a_baseline_without_disease_must_be_declared_then_new_lesions_are_followed(
+    world, as_user
+) -> None:
+    client = as_user("coord_a")
+    body = client.post(_url(world), _baseline([])).content.decode()
+    assert "Enter at least one lesion" in body and not TumourAssessment.objects.exists()
+    declared = {**_baseline([]), "no_disease": "on"}
+    assert client.post(_url(world), declared).status_code == 302
+    assert not Lesion.objects.exists()
+    client.post(_url(world), _follow_up("2024-04-12", "", ""))
+    client.post(_url(world), _follow_up("2024-05-24", "", "", new="unequivocal"))
+    stored = TumourAssessment.objects.order_by("assessed_on").values_list("computed", flat=True)
+    assert [s.get("overall") for s in stored] == [None, "NED", "PD"]
+    page = client.get(_url(world)).content.decode()
+    assert "2024-05-24" in page  # the progression date
+    # With lesions listed, the declaration is refused by the engine, naming the rule.
+    body = (
+        as_user("coord_b")
+        .post(
+            f"/response/participants/{world.participant_b.pk}/",
+            {**_baseline(TWO_TARGETS), "no_disease": "on"},
+        )
+        .content.decode()
+    )
+    assert "No evidence of disease is declared" in body

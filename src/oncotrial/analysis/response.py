@@ -35,7 +35,9 @@ NON_TARGET_ONLY = frozenset(
     {"NON_CR_NON_PD", "NON-CR/NON-PD", "NON_iCR_NON_iUPD", "NON-iCR/NON-iUPD"}
 )
 DISEASE_CONTROL = RESPONSE | {"SD", "iSD"} | NON_TARGET_ONLY
-BEST_RESPONSE_CODES = DISEASE_CONTROL | {"PD", "NE", "iUPD", "iCPD"}
+# NED (no evidence of disease at baseline, none since) is neither a response nor
+# disease control: there was no disease to shrink or to hold.
+BEST_RESPONSE_CODES = DISEASE_CONTROL | {"NED", "PD", "NE", "iUPD", "iCPD"}
 
 
 @dataclass(frozen=True)

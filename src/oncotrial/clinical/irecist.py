@@ -65,6 +65,7 @@ class IResponse(StrEnum):
     IPR = "iPR"
     ISD = "iSD"
     NON_ICR_NON_IUPD = "NON_iCR_NON_iUPD"
+    NED = "NED"  # no disease at baseline, no new lesion (RECIST's NED)
     NE = "NE"
     IUPD = "iUPD"
     ICPD = "iCPD"
@@ -76,6 +77,7 @@ ITIMEPOINT_ORDER: tuple[IResponse, ...] = (
     IResponse.IPR,
     IResponse.ISD,
     IResponse.NON_ICR_NON_IUPD,
+    IResponse.NED,
     IResponse.NE,
     IResponse.IUPD,
     IResponse.ICPD,
@@ -86,6 +88,7 @@ _FROM_RECIST = {
     Response.PR: IResponse.IPR,
     Response.SD: IResponse.ISD,
     Response.NON_CR_NON_PD: IResponse.NON_ICR_NON_IUPD,
+    Response.NED: IResponse.NED,
     Response.NE: IResponse.NE,
     Response.PD: IResponse.IUPD,
 }
@@ -94,6 +97,7 @@ _FROM_LEVEL = {
     Level.PR: IResponse.IPR,
     Level.SD: IResponse.ISD,
     Level.NON_CR_NON_PD: IResponse.NON_ICR_NON_IUPD,
+    Level.NED: IResponse.NED,
     Level.NE: IResponse.NE,
     Level.UPD: IResponse.IUPD,
     Level.PD: IResponse.ICPD,
@@ -103,6 +107,7 @@ _TO_LEVEL = {
     IResponse.IPR: Level.PR,
     IResponse.ISD: Level.SD,
     IResponse.NON_ICR_NON_IUPD: Level.NON_CR_NON_PD,
+    IResponse.NED: Level.NED,
     IResponse.NE: Level.NE,
     IResponse.IUPD: Level.UPD,
     IResponse.ICPD: Level.PD,
@@ -628,16 +633,19 @@ def evaluate_irecist(
     assessments: Sequence[Assessment],
     settings: ResponseSettings,
     pre_enrolment_sums_mm: Sequence[Fraction] = (),
+    *,
+    no_disease: bool = False,
 ) -> ResponseResult:
     """iRECIST responses for one participant (§3): every time point, iBOR, iPFS date.
 
     `assessments[0]` is the baseline. Raises `SelectionError` when the
     baseline selection or a new-lesion target breaks a rule (§2.1, §2.2,
-    §3.3). Once iCPD is assigned, later time points stay iCPD.
+    §3.3). Once iCPD is assigned, later time points stay iCPD. `no_disease`:
+    no disease at baseline, as in `evaluate_recist` (NED until new lesions).
     """
     if not assessments:
         raise ValueError("at least a baseline assessment is needed")
-    violations = check_baseline(lesions, assessments[0].target, settings)
+    violations = check_baseline(lesions, assessments[0].target, settings, no_disease=no_disease)
     violations += check_new_lesions(lesions, assessments)
     if violations:
         raise SelectionError(violations)

@@ -48,6 +48,9 @@ class Response(StrEnum):
     PR = "PR"
     SD = "SD"
     NON_CR_NON_PD = "NON_CR_NON_PD"
+    # No evidence of disease (CDISC RS "NED"): a participant enrolled with no
+    # disease left, whose scans can only show progression by a new lesion (§2.6).
+    NED = "NED"
     NE = "NE"
     PD = "PD"
 
@@ -60,6 +63,7 @@ TIMEPOINT_ORDER: tuple[Response, ...] = (
     Response.PR,
     Response.SD,
     Response.NON_CR_NON_PD,
+    Response.NED,
     Response.NE,
     Response.PD,
 )
@@ -268,16 +272,14 @@ def overall_response(
     An equivocal new lesion counts as none (§2.6). New lesions not assessed
     (None) make the time point NE unless it is PD on other grounds.
     `target` None means non-target disease only; then NON_CR_NON_PD is kept.
+    Both None means no disease at baseline: NED until a new lesion shows.
     """
     if Response.PD in (target, non_target) or new_lesions is NewLesions.UNEQUIVOCAL:
         return Response.PD
-    if target is None and non_target is None:
-        raise ValueError("no target and no non-target disease")
     if target is Response.NE or new_lesions is None:
         return Response.NE
     if target is None:
-        assert non_target is not None
-        return non_target
+        return Response.NED if non_target is None else non_target
     if target is Response.CR:
         return Response.CR if non_target in (None, Response.CR) else Response.PR
     return target
@@ -365,11 +367,16 @@ def evaluate_recist(
     assessments: Sequence[Assessment],
     settings: ResponseSettings,
     pre_enrolment_sums_mm: Sequence[Fraction] = (),
+    *,
+    no_disease: bool = False,
 ) -> ResponseResult:
     """RECIST 1.1 responses for one participant (§2): every time point, BOR, PD date.
 
     `assessments[0]` is the baseline. Raises `SelectionError` when the
-    baseline selection breaks a rule (§2.1, §2.2). The progression date is
+    baseline selection breaks a rule (§2.1, §2.2). `no_disease` says the
+    baseline reader found no disease (no target or non-target lesion may be
+    listed): each time point is then NED until an unequivocal new lesion
+    makes it PD (§2.6), so such a participant still counts for PFS. The progression date is
     the first PD time point's date, back-dated to the first scan of an
     equivocal new lesion that an unequivocal one later confirmed (§2.6, §2.9);
     the time points in between are relabelled PD and flagged. Evaluation ends
@@ -379,7 +386,7 @@ def evaluate_recist(
     if not assessments:
         raise ValueError("at least a baseline assessment is needed")
     baseline = assessments[0]
-    violations = check_baseline(lesions, baseline.target, settings)
+    violations = check_baseline(lesions, baseline.target, settings, no_disease=no_disease)
     if violations:
         raise SelectionError(violations)
     targets = [lesion for lesion in lesions if lesion.role is Role.TARGET]

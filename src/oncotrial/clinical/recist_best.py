@@ -7,7 +7,7 @@ criterion-neutral `Level`s; `recist` and `irecist` map their categories in
 and out. Written by hand: no well-kept library implements RECIST.
 
 Date arithmetic, in whole calendar days (`(later - earlier).days`):
-- SD (or NON_CR_NON_PD) qualifies when `date - baseline_date >= sd_min_days`.
+- SD (or NON_CR_NON_PD, or NED) qualifies when `date - baseline_date >= sd_min_days`.
 - A CR/PR at date d1 is confirmed by a later time point at d2 when
   `d2 - d1 >= confirmation_min_days`, that time point is at least as good
   (CR for CR; CR or PR for PR), and every time point between is at least as
@@ -38,6 +38,7 @@ class Level(StrEnum):
     PR = "PR"
     SD = "SD"
     NON_CR_NON_PD = "NON_CR_NON_PD"
+    NED = "NED"
     NE = "NE"
     UPD = "UPD"
     PD = "PD"
@@ -50,7 +51,7 @@ class Visit:
 
 
 _AT_LEAST_PR = frozenset({Level.CR, Level.PR})
-_STABLE_OR_BETTER = frozenset({Level.CR, Level.PR, Level.SD, Level.NON_CR_NON_PD})
+_STABLE_OR_BETTER = frozenset({Level.CR, Level.PR, Level.SD, Level.NON_CR_NON_PD, Level.NED})
 
 
 def best_overall_response(
@@ -65,9 +66,9 @@ def best_overall_response(
     Only time points up to and including the first PD count. CR, then PR,
     win when present (confirmed, when `settings.confirm_response`); an
     unconfirmed CR/PR counts as SD. SD (NON_CR_NON_PD for non-target-only
-    disease) counts only from `sd_min_days` after baseline. Otherwise the
-    result is PD if a PD was seen, else UPD if an unconfirmed iUPD was seen,
-    else NE.
+    disease, NED with no disease at baseline) counts only from `sd_min_days`
+    after baseline. Otherwise the result is PD if a PD was seen, else UPD if
+    an unconfirmed iUPD was seen, else NE.
     """
     counted: list[Visit] = []
     for visit in visits:
@@ -85,6 +86,10 @@ def best_overall_response(
     if best is not None:
         return best, flags
     stable = Level.SD if has_target_disease else Level.NON_CR_NON_PD
+    if any(v.level is Level.NED for v in counted):
+        # Only a participant with no disease at baseline has NED time points:
+        # with nothing to shrink, no evidence of disease is their best (§2.8 durations).
+        stable = Level.NED
     if any(
         v.level in _STABLE_OR_BETTER and (v.date - baseline_date).days >= settings.sd_min_days
         for v in counted

@@ -192,10 +192,15 @@ def check_baseline(
     lesions: Sequence[Lesion],
     baseline: Mapping[str, Reading | None],
     settings: ResponseSettings,
+    *,
+    no_disease: bool = False,
 ) -> list[Violation]:
     """Every broken target-selection rule at baseline; an empty list means accepted.
 
-    Rules (§2.1, §2.2, §2.10, §3.3): some disease must be recorded; at most 5
+    Rules (§2.1, §2.2, §2.10, §3.3): some disease must be recorded, unless the
+    baseline reader declared that there is none (`no_disease`: a participant
+    enrolled in complete response, followed for new lesions only, §2.6), in
+    which case no target or non-target lesion may be recorded; at most 5
     targets and 2 per organ (nodes one organ, paired organs one organ); each
     target measured at baseline by one diameter at or above its measurability
     threshold; a target in a previously irradiated field only if it progressed
@@ -205,7 +210,22 @@ def check_baseline(
     """
     violations: list[Violation] = []
     targets = [lesion for lesion in lesions if lesion.role is Role.TARGET]
-    if not any(lesion.role in (Role.TARGET, Role.NON_TARGET) for lesion in lesions):
+    baseline_disease = [x.id for x in lesions if x.role in (Role.TARGET, Role.NON_TARGET)]
+    if no_disease and baseline_disease:
+        violations.append(
+            Violation(
+                "disease_with_no_disease",
+                "RECIST 1.1 §2.2: no evidence of disease declared at baseline",
+                Message(
+                    gettext_noop(
+                        "No evidence of disease is declared at baseline, yet target or "
+                        "non-target lesions are recorded."
+                    )
+                ),
+                tuple(baseline_disease),
+            )
+        )
+    elif not no_disease and not baseline_disease:
         violations.append(
             Violation(
                 "no_baseline_disease",

@@ -39,7 +39,11 @@ def evaluate_case(data: Any) -> dict[str, Any]:
     evaluate = evaluate_irecist if case.criteria == "iRECIST" else evaluate_recist
     try:
         result = evaluate(
-            case.lesions, list(case.assessments), case.settings, case.pre_enrolment_sums_mm
+            case.lesions,
+            list(case.assessments),
+            case.settings,
+            case.pre_enrolment_sums_mm,
+            no_disease=case.no_evidence_of_disease,
         )
     except SelectionError as exc:
         raise _selection_error(case, exc.violations) from None

@@ -35,7 +35,15 @@ _NON_TARGET = {
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CASE_KEYS = frozenset(
-    {"criteria", "randomized", "lesions", "assessments", "pre_enrolment_sums_mm", *SETTING_NAMES}
+    {
+        "criteria",
+        "randomized",
+        "no_evidence_of_disease",
+        "lesions",
+        "assessments",
+        "pre_enrolment_sums_mm",
+        *SETTING_NAMES,
+    }
 )
 _LESION_KEYS = frozenset(
     {
@@ -82,6 +90,7 @@ class Case:
     lesions: tuple[Lesion, ...]
     assessments: tuple[Assessment, ...]
     pre_enrolment_sums_mm: tuple[Fraction, ...]
+    no_evidence_of_disease: bool = False
 
 
 def at(base: str, key: str | int) -> str:
@@ -98,10 +107,11 @@ def parse_case(data: Any) -> Case:
     if criteria not in ("RECIST1.1", "iRECIST"):
         raise CaseError("criteria", 'expected "RECIST1.1" or "iRECIST"')
     settings = _settings(obj)
-    lesions = _lesions(obj.get("lesions"))
+    no_disease = _bool(obj, "no_evidence_of_disease", "", False)
+    lesions = _lesions(obj.get("lesions"), may_be_empty=no_disease)
     assessments = _assessments(obj.get("assessments"), lesions, criteria)
     sums = _pre_enrolment_sums(obj, settings)
-    return Case(criteria, settings, lesions, assessments, sums)
+    return Case(criteria, settings, lesions, assessments, sums, no_disease)
 
 
 def _object(value: Any, path: str, keys: frozenset[str]) -> Mapping[str, Any]:
@@ -171,9 +181,16 @@ def _or(items: Any) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def _lesions(value: Any) -> tuple[Lesion, ...]:
-    if not isinstance(value, list) or not value:
-        raise CaseError("lesions", "expected a non-empty list of lesions")
+def _lesions(value: Any, *, may_be_empty: bool) -> tuple[Lesion, ...]:
+    """The lesions; an empty list only with no evidence of disease at baseline."""
+    if may_be_empty and value is None:
+        return ()
+    if not isinstance(value, list) or not (value or may_be_empty):
+        raise CaseError(
+            "lesions",
+            "expected a non-empty list of lesions "
+            '(or "no_evidence_of_disease": true when the baseline shows no disease)',
+        )
     lesions: list[Lesion] = []
     first_index: dict[str, int] = {}
     for i, item in enumerate(value):

@@ -72,9 +72,11 @@ def baseline_from(data: QueryDict, today: dt.date) -> tuple[list[Lesion], Draft]
         )
         if role == "target":
             readings[code] = _reading(QueryDict(f"mm_{code}={data.get(f'mm_{i}', '')}"), code)
-    if not lesions:
+    no_disease = bool(data.get("no_disease"))
+    if not lesions and not no_disease:
         raise FormProblem("code_0", _("Enter at least one lesion with its organ."))
-    return lesions, Draft(_date(data, "assessed_on", today), readings, None, "none")
+    draft = Draft(_date(data, "assessed_on", today), readings, None, "none", no_disease)
+    return lesions, draft
 
 
 NEW_ROWS = 3

@@ -24,7 +24,12 @@ from oncotrial.trial.current import current_protocol
 
 @dataclass
 class Draft:
-    """An assessment not yet stored: date, target readings, non-target, new lesions."""
+    """An assessment not yet stored: date, target readings, non-target, new lesions.
+
+    `no_disease` is the baseline reader's declaration that the scan shows no
+    disease (a participant enrolled in complete response): only then may a
+    baseline list no target or non-target lesion.
+    """
 
     assessed_on: Any
     readings: dict[str, Any] = field(
@@ -32,6 +37,7 @@ class Draft:
     )  # code -> number, "too_small", "disappeared"
     non_target: str | None = None
     new_lesions: str | None = "none"
+    no_disease: bool = False
 
 
 NEW_NON_TARGET_STATES = ("present", "increased", "unequivocal_pd", "absent")
@@ -73,7 +79,8 @@ def case_for(
     New lesions declared at follow-up are listed for iRECIST, which follows
     each by its id; RECIST 1.1 validates them but judges the reader's
     new-lesion answer. A declared new lesion that is present makes that answer
-    "unequivocal".
+    "unequivocal". The baseline's `no_disease` declaration becomes the case's
+    "no_evidence_of_disease".
     """
     roles = {lesion.code: lesion.role for lesion in lesions}
     has_non_target = "non_target" in roles.values()
@@ -105,9 +112,11 @@ def case_for(
                 "new_lesion_non_target": new_others or None,
             }
         )
+    no_disease = bool(assessments) and assessments[0].no_disease
     return {
         "criteria": criteria,
         **_settings(participant),
+        **({"no_evidence_of_disease": True} if no_disease else {}),
         "lesions": [
             {
                 "id": lesion.code,
@@ -139,6 +148,9 @@ def stored(participant: Participant) -> tuple[list[Lesion], list[Draft], list[Tu
         )
         for a in rows
     ]
+    if drafts and not any(lesion.role in ("target", "non_target") for lesion in lesions):
+        # A stored baseline without disease was accepted only as declared free of it.
+        drafts[0].no_disease = True
     return lesions, drafts, rows
 
 
@@ -184,9 +196,9 @@ def record_follow_up(
 ) -> TumourAssessment:
     """Check the assessment with the engine, store it (with the new lesions it
     declares), and store every computed response."""
-    known = stored(participant)[0]
+    known, drafts, _ = stored(participant)
     # Raises CaseError before anything is written.
-    evaluate_case(case_for(participant, [*known, *new], [*stored(participant)[1], draft]))
+    evaluate_case(case_for(participant, [*known, *new], [*drafts, draft]))
     lesions = {lesion.code: lesion for lesion in known}
     with transaction.atomic():
         for lesion in new:
@@ -219,9 +231,12 @@ def evaluate_irecist(participant: Participant) -> dict[str, Any] | None:
 def _store_computed(participant: Participant, actor: Any) -> None:
     """Store each assessment's computed time points, RECIST 1.1 and iRECIST
     (recomputed when the history changes)."""
-    result = evaluate(participant)
-    irecist = evaluate_irecist(participant)
-    _, _, rows = stored(participant)
+    lesions, drafts, rows = stored(participant)  # read once for both criteria
+    result = evaluate_case(case_for(participant, lesions, drafts))
+    try:
+        irecist = evaluate_case(case_for(participant, lesions, drafts, "iRECIST"))
+    except CaseError:
+        irecist = None  # as evaluate_irecist: the data do not allow iRECIST
     i_points = irecist["timepoints"] if irecist else [{} for _ in rows]
     for row, timepoint, i_point in zip(rows, result["timepoints"], i_points, strict=True):
         if (row.computed, row.computed_irecist) != (timepoint, i_point):

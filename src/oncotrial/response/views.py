@@ -18,7 +18,7 @@ from oncotrial.response import services
 from oncotrial.response.forms import BASELINE_ROWS, FormProblem, baseline_from, follow_up_from
 from oncotrial.response.models import TumourAssessment
 
-OVERALL = ["CR", "PR", "SD", "NON_CR_NON_PD", "NE", "PD"]
+OVERALL = ["CR", "PR", "SD", "NON_CR_NON_PD", "NED", "NE", "PD"]
 
 
 def _participant(request: HttpRequest, participant_id: int, capability: str) -> Participant:

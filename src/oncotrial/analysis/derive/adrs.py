@@ -49,21 +49,21 @@ PARAM = {
 _TO_LEVEL = {
     RECIST: {
         "CR": Level.CR, "PR": Level.PR, "SD": Level.SD, "NON_CR_NON_PD": Level.NON_CR_NON_PD,
-        "NON-CR/NON-PD": Level.NON_CR_NON_PD, "NE": Level.NE, "PD": Level.PD,
+        "NON-CR/NON-PD": Level.NON_CR_NON_PD, "NED": Level.NED, "NE": Level.NE, "PD": Level.PD,
     },
     IRECIST: {
         "iCR": Level.CR, "iPR": Level.PR, "iSD": Level.SD,
         "NON_iCR_NON_iUPD": Level.NON_CR_NON_PD, "NON-iCR/NON-iUPD": Level.NON_CR_NON_PD,
-        "NE": Level.NE, "iUPD": Level.UPD, "iCPD": Level.PD,
+        "NED": Level.NED, "NE": Level.NE, "iUPD": Level.UPD, "iCPD": Level.PD,
     },
 }  # fmt: skip
 _FROM_LEVEL = {
     RECIST: {Level.CR: "CR", Level.PR: "PR", Level.SD: "SD",
-             Level.NON_CR_NON_PD: "NON_CR_NON_PD", Level.NE: "NE", Level.PD: "PD",
-             Level.UPD: "PD"},
+             Level.NON_CR_NON_PD: "NON_CR_NON_PD", Level.NED: "NED", Level.NE: "NE",
+             Level.PD: "PD", Level.UPD: "PD"},
     IRECIST: {Level.CR: "iCR", Level.PR: "iPR", Level.SD: "iSD",
-              Level.NON_CR_NON_PD: "NON_iCR_NON_iUPD", Level.NE: "NE", Level.UPD: "iUPD",
-              Level.PD: "iCPD"},
+              Level.NON_CR_NON_PD: "NON_iCR_NON_iUPD", Level.NED: "NED", Level.NE: "NE",
+              Level.UPD: "iUPD", Level.PD: "iCPD"},
 }  # fmt: skip
 COLUMNS = (
     "USUBJID", "COHORT", "TRT01P", "PARCAT1", "PARAMCD", "PARAM", "AVALC", "ADT", "ADY",

@@ -21,10 +21,11 @@ import pandas as pd
 from oncotrial.analysis.tidy import TidyTableError, validate
 
 # Time-point response codes that count as an adequate (evaluable) assessment,
-# per criteria, in the tidy RS spelling and the CDISC one (response.py).
-ADEQUATE_RECIST = frozenset({"CR", "PR", "SD", "NON_CR_NON_PD", "NON-CR/NON-PD", "PD"})
+# per criteria, in the tidy RS spelling and the CDISC one (response.py). NED (no
+# evidence of disease: enrolled with none left) is a scan that showed no progression.
+ADEQUATE_RECIST = frozenset({"CR", "PR", "SD", "NON_CR_NON_PD", "NON-CR/NON-PD", "NED", "PD"})
 ADEQUATE_IRECIST = frozenset(
-    {"iCR", "iPR", "iSD", "NON_iCR_NON_iUPD", "NON-iCR/NON-iUPD", "iUPD", "iCPD"}
+    {"iCR", "iPR", "iSD", "NON_iCR_NON_iUPD", "NON-iCR/NON-iUPD", "NED", "iUPD", "iCPD"}
 )
 NOT_EVALUABLE = "NE"
 RECIST = "RECIST1.1"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-IRECIST_RESET = frozenset({"iCR", "iPR", "iSD", "NON_iCR_NON_iUPD", "NON-iCR/NON-iUPD"})
+IRECIST_RESET = frozenset({"iCR", "iPR", "iSD", "NON_iCR_NON_iUPD", "NON-iCR/NON-iUPD", "NED"})
 
 
 def first_pd(timepoints: pd.DataFrame) -> pd.Series:

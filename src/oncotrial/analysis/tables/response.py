@@ -20,8 +20,8 @@ from oncotrial.analysis.response import exact_ci
 from oncotrial.analysis.tables.groups import cohort_arm_groups, population
 
 BOR_ORDER = {
-    "RECIST 1.1": ("CR", "PR", "SD", "NON_CR_NON_PD", "PD", "NE"),
-    "iRECIST": ("iCR", "iPR", "iSD", "NON_iCR_NON_iUPD", "iUPD", "iCPD", "NE"),
+    "RECIST 1.1": ("CR", "PR", "SD", "NON_CR_NON_PD", "NED", "PD", "NE"),
+    "iRECIST": ("iCR", "iPR", "iSD", "NON_iCR_NON_iUPD", "NED", "iUPD", "iCPD", "NE"),
 }
 PARAMS = {"RECIST 1.1": ("BOR", "RSP", "DCR"), "iRECIST": ("IBOR", "IRSP", "IDCR")}
 COLUMNS = (
