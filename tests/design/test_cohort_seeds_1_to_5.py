@@ -109,6 +109,11 @@ def test_dates_are_in_order(cohorts: dict[int, Cohort]) -> None:
                 assert screening.consent.date == screening.date
                 assert all(screening.date <= d for d in screening.procedure_dates.values())
             assert all(d <= screening.eligibility_date for d in screening.procedure_dates.values())
+            # history is dated no later than the visit it is taken at (the form refuses
+            # a date after the day of entry)
+            trials = screening.evidence.other_trials or ()
+            ended = [t.end_date for t in trials if t.end_date]
+            assert all(d <= screening.date for d in ended)
             if journey.allocation is None:
                 continue
             _check_journey_dates(journey, cutoff, sd_min)
@@ -214,19 +219,22 @@ def test_recist_engines_reproduce_the_simulated_responses(cohorts: dict[int, Coh
         for journey in cohort.participants:
             course = journey.tumour
             assert course is not None
-            if course.recist is None or course.irecist is None:
-                # No disease left after induction: only a new lesion can be recorded.
-                assert journey.screening.induction.response == "CR"
-                assert course.recist is None and course.irecist is None
-                continue
-            recist = evaluate_recist(course.lesions, course.assessments, settings)
+            assert course.recist is not None and course.irecist is not None
+            # No disease left after induction (CR): declared at baseline, followed for new lesions.
+            no_disease = not any(x.role.value in ("target", "non_target") for x in course.lesions)
+            assert no_disease == (journey.screening.induction.response == "CR")
+            recist = evaluate_recist(
+                course.lesions, course.assessments, settings, no_disease=no_disease
+            )
             assert tuple(str(t.overall) for t in recist.timepoints[1:]) == course.intended
             assert recist.progression_date == course.intended_progression_date
             # what the records hold is what the engine says
             assert recist.timepoints == course.recist.timepoints
             assert recist.best_overall_response == course.recist.best_overall_response
             irecist = (
-                evaluate_irecist(course.lesions, course.assessments, settings)
+                evaluate_irecist(
+                    course.lesions, course.assessments, settings, no_disease=no_disease
+                )
                 if seed == SEEDS[0]
                 else course.irecist
             )

@@ -38,7 +38,7 @@ def test_baseline_selection_follows_recist(cohort: Cohort) -> None:
     for journey in cohort.participants:
         course = journey.tumour
         assert course is not None
-        if course.recist is None:
+        if journey.screening.induction.response == "CR":
             continue  # no disease left after induction: see the next test
         baseline = course.assessments[0].target
         assert check_baseline(course.lesions, baseline, SETTINGS) == []
@@ -49,26 +49,36 @@ def test_baseline_selection_follows_recist(cohort: Cohort) -> None:
         assert not planned or journey.arm == "consolidation"
 
 
-def test_no_disease_after_induction_is_refused_by_the_engine(cohort: Cohort) -> None:
+def test_no_disease_after_induction_is_followed_for_new_lesions(cohort: Cohort) -> None:
+    """A complete response to induction leaves no lesion at the enrolment baseline
+    (protocol: RECIST baseline = enrolment scan). The engine refuses such a baseline
+    unless the reader declares no evidence of disease; declared, every scan is NED
+    until a new lesion makes it PD (rules §2.6, §2.9), so these participants count
+    for PFS and appear in RS like everyone else."""
     rs = cohort.tables()["RS"]
-    found = 0
+    found = progressed = 0
     for journey in cohort.participants:
         course = journey.tumour
         assert course is not None
         if journey.screening.induction.response != "CR":
-            assert course.recist is not None
             continue
         found += 1
-        assert course.recist is None and course.irecist is None
         assert not any(x.role in (Role.TARGET, Role.NON_TARGET) for x in course.lesions)
         with pytest.raises(SelectionError) as refused:
             evaluate_recist(course.lesions, course.assessments, SETTINGS)
         assert [v.code for v in refused.value.violations] == ["no_baseline_disease"]
-        assert journey.usubjid not in set(rs["USUBJID"])
+        assert course.recist is not None and course.irecist is not None
+        overall = [str(t.overall) for t in course.recist.timepoints[1:]]
+        assert set(overall) <= {"NED", "PD"}
+        assert str(course.recist.best_overall_response) in ("NED", "PD", "NE")
+        assert course.recist.progression_date == course.intended_progression_date
+        assert journey.usubjid in set(rs["USUBJID"])
         if course.intended_progression_date is not None:
+            progressed += 1
             shown = [a for a in course.assessments if a.new_lesions is NewLesions.UNEQUIVOCAL]
             assert shown[0].date == course.intended_progression_date
-    assert found > 0
+            assert "PD" in overall
+    assert found > 0 and progressed > 0
 
 
 def test_equivocal_new_lesions_date_progression_back(cohort: Cohort) -> None:

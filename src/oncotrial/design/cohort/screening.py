@@ -181,7 +181,7 @@ def screen_candidate(
             induction_chemoimmunotherapy=True,
             induction_cycles=induction.cycles,
             induction_response=InductionResponse(induction.response),
-            **_history(rng, scenario, planned_allocation, disease.recurrence),
+            **_history(rng, scenario, planned_allocation, screening_date, disease.recurrence),
         )
     latest = max(procedures.values(), default=screening_date)
     spare = (planned_allocation - latest).days
@@ -351,9 +351,16 @@ def _expected_survival(rng: np.random.Generator, scenario: Scenario) -> int:
 
 
 def _history(
-    rng: np.random.Generator, scenario: Scenario, reference: dt.date, recurrence: bool
+    rng: np.random.Generator,
+    scenario: Scenario,
+    reference: dt.date,
+    taken: dt.date,
+    recurrence: bool,
 ) -> dict[str, Any]:
-    """Other cancers, earlier treatment, recent events and other trials (E1-E6)."""
+    """Other cancers, earlier treatment, recent events and other trials (E1-E6).
+
+    `taken` is the screening visit where the history is asked.
+    """
     s = scenario.screening
     malignancies: tuple[MalignancyHistory, ...] = ()
     if chance(rng, s.other_malignancy):
@@ -380,6 +387,11 @@ def _history(
             trials = (TrialParticipation(ongoing=True),)
         else:
             ended = reference - dt.timedelta(days=int(rng.integers(0, 28)))
+            # A trial the candidate reports as ended ended by the screening visit
+            # (the application refuses an end date after the day it is entered);
+            # consent comes at most 28 days before the reference date, so it still
+            # ended within the 4-week look-back.
+            ended = min(ended, taken)
             trials = (TrialParticipation(ongoing=False, end_date=ended),)
     return {
         "other_malignancies": malignancies,

@@ -51,7 +51,7 @@ from oncotrial.design.cohort.scans import Scan
 from oncotrial.design.cohort.scenario import Scenario
 from oncotrial.protocol.schema import Protocol
 
-SD, PR, CR, NE, PD = "SD", "PR", "CR", "NE", "PD"
+SD, PR, CR, NE, PD, NED = "SD", "PR", "CR", "NE", "PD", "NED"
 NON_CR_NON_PD = "NON_CR_NON_PD"
 TARGET, NEW_LESION, NON_TARGET = "target", "new_lesion", "non_target"
 BASELINE_VISIT = "BL"
@@ -61,6 +61,7 @@ _IRECIST = {
     PR: "iPR",
     SD: "iSD",
     NON_CR_NON_PD: "NON_iCR_NON_iUPD",
+    NED: "NED",
     NE: "NE",
     PD: "iUPD",
 }
@@ -267,7 +268,7 @@ def plan_course(
         measurer.record(readings)
         assessments.append(Assessment(scan.date, readings, non_target, NewLesions.NONE))
         visits.append(scan.visit)
-        label = NE if unevaluable else _label(state, has_targets)
+        label = NE if unevaluable else _label(state, has_targets, no_disease)
         intended.append(label)
         intended_i.append(_IRECIST[label])
     progression_date = None
@@ -303,8 +304,6 @@ def plan_course(
             visits.append(CONFIRMATION_VISIT)
             intended.append(PD)
             intended_i.append("iCPD")
-    if no_disease:
-        intended, intended_i = [], []
     return TumourCourse(
         lesions=lesions + _new_lesions(rng, assessments),
         assessments=tuple(assessments),
@@ -318,7 +317,9 @@ def plan_course(
     )
 
 
-def _label(state: str, has_targets: bool) -> str:
+def _label(state: str, has_targets: bool, no_disease: bool) -> str:
+    if no_disease:
+        return NED  # nothing to respond: no evidence of disease until a new lesion (rules §2.6)
     if not has_targets and state != CR:
         return NON_CR_NON_PD  # non-target disease only (rules §2.7)
     return state
@@ -387,13 +388,18 @@ def _new_lesions(rng: np.random.Generator, assessments: Sequence[Assessment]) ->
 
 
 def with_responses(course: TumourCourse, settings: ResponseSettings) -> TumourCourse:
-    """The course with what the RECIST 1.1 and iRECIST engines conclude from its measurements."""
-    if not any(lesion.role in (Role.TARGET, Role.NON_TARGET) for lesion in course.lesions):
-        return course  # no baseline disease: the engines refuse it (rules §2.2)
+    """The course with what the RECIST 1.1 and iRECIST engines conclude from its measurements.
+
+    A participant enrolled in complete response has no baseline disease: the
+    baseline reader declares it, and the engines follow them for new lesions.
+    """
+    no_disease = not any(x.role in (Role.TARGET, Role.NON_TARGET) for x in course.lesions)
     return replace(
         course,
-        recist=evaluate_recist(course.lesions, course.assessments, settings),
-        irecist=evaluate_irecist(course.lesions, course.assessments, settings),
+        recist=evaluate_recist(course.lesions, course.assessments, settings, no_disease=no_disease),
+        irecist=evaluate_irecist(
+            course.lesions, course.assessments, settings, no_disease=no_disease
+        ),
     )
 
 
