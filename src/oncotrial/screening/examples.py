@@ -1,6 +1,6 @@
 """Example screening evidence: a candidate who meets every criterion.
 
-The demo screens its participants with it and the tests use it; it is the
+The tests screen their participants with it; it is the
 screening form's data (strings, and lists for the multiple-choice answers),
 dated from the screening date. Pure, no Django.
 """

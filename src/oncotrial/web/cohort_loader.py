@@ -33,6 +33,14 @@ Mapping decisions:
   closed as a screen failure; the application records the engine's failing
   criteria, which are compared with the generator's. A candidate who
   declined consent has no evidence and no consent record.
+* Tumour assessments. A participant enrolled in complete response to
+  induction has no lesion at the enrolment baseline (the protocol's RECIST
+  baseline): the baseline is entered declaring no evidence of disease, and
+  each scan is NED until a new lesion makes it PD, as the generator's
+  engines computed it.
+* Signatures. Each eligibility signature re-enters the investigator's
+  password; the hasher's answer for a password and stored hash is
+  remembered for the load (`remembered_passwords`), since it cannot change.
 * Salvage radiotherapy needs a recorded progression and an MDT decision
   recommending it; the loader records the progression on the RECIST
   progression date and the MDT decision on the day before the course
@@ -112,6 +120,10 @@ class LoadReport:
         return not self.rejections and not self.mismatches
 
 
+class BeyondPlannedEnrolment(ValueError):
+    """A cohort larger than the enrolment the protocol in force plans."""
+
+
 class Refused(Exception):
     """A record the application refused."""
 
@@ -179,6 +191,29 @@ def clock(day: dt.date, zone: str) -> Iterator[None]:
     """The application's clock reads `ENTRY_HOUR` site time on `day` while records are stored."""
     moment = dt.datetime.combine(day, dt.time(ENTRY_HOUR), ZoneInfo(zone)).astimezone(dt.UTC)
     with mock.patch.object(timezone, "now", lambda: moment):
+        yield
+
+
+@contextmanager
+def remembered_passwords() -> Iterator[None]:
+    """Each (password, stored hash) pair is checked by the hasher once per load.
+
+    Every eligibility signature re-enters the investigator's password, and
+    one PBKDF2 check costs about 0.2 s: a third of the loading time. The answer
+    for a pair never changes, so repeating it is exact; a wrong password is
+    still refused, and the hasher's own check runs for every new pair.
+    """
+    from django.contrib.auth import base_user, hashers
+
+    answers: dict[tuple[str, str], bool] = {}
+
+    def check(password: str, encoded: str, setter: Any = None) -> bool:
+        key = (password, encoded)
+        if key not in answers:
+            answers[key] = hashers.check_password(password, encoded, setter)
+        return answers[key]
+
+    with mock.patch.object(base_user, "check_password", check):
         yield
 
 
@@ -467,11 +502,7 @@ class _Loader:
         for number, doses in cycles.items():
             events.append((doses[0].date, 0, "cycle", (number, doses)))
         tumour = journey.tumour
-        if tumour is not None and not tumour.lesions:
-            # No disease left at enrolment (complete response to induction): RECIST
-            # has no baseline to record, so there are no assessments to load.
-            self.report.counts["tumour course without baseline lesions (not loaded)"] += 1
-        elif tumour is not None:
+        if tumour is not None:
             for i, assessment in enumerate(tumour.assessments):
                 events.append((assessment.date, 1, "assessment", i))
             progression = tumour.recist.progression_date if tumour.recist else None
@@ -555,6 +586,11 @@ class _Loader:
         draft = response.Draft(day, readings, non_target, str(assessment.new_lesions.value))
         with self.on(journey, day, "tumour assessment"):
             if i == 0:
+                # After a complete response to induction the baseline reader finds no
+                # disease and says so; the participant is followed for new lesions.
+                draft.no_disease = not any(
+                    lesion.role.value in ("target", "non_target") for lesion in tumour.lesions
+                )
                 lesions = [
                     Lesion(
                         code=lesion.id,
@@ -750,10 +786,24 @@ def load_cohort(
     `sites` maps the scenario's site codes to (Site, coordinator, investigator);
     by default they are created or found with `ensure_sites_and_staff`.
     `progress(done, total)` is called after each screened candidate.
+    Raises `BeyondPlannedEnrolment`, before anything is stored, for a cohort
+    larger than the protocol's target enrolment.
     """
     from oncotrial.randomization import services as randomization
+    from oncotrial.trial.current import current_protocol
     from oncotrial.trial.services import ensure_protocol_version
 
+    # The allocation sequence is committed for the planned enrolment: past it the
+    # application rightly refuses to randomize. An in-silico trial of n
+    # participants is a trial planning n, so it runs under such a protocol.
+    planned = current_protocol().trial.target_enrolment
+    if len(cohort.participants) > planned:
+        raise BeyondPlannedEnrolment(
+            f"The protocol in force plans {planned} participants ([trial] target_enrolment); "
+            f"this cohort allocates {len(cohort.participants)}. Load it under a protocol "
+            "that plans at least as many (ONCOTRIAL_PROTOCOL=FILE): the allocation "
+            "sequence is committed for the planned enrolment."
+        )
     started = time.perf_counter()
     report = LoadReport()
     ensure_protocol_version()
@@ -765,6 +815,16 @@ def load_cohort(
     investigator = next(iter(sites.values()))[2]
     randomization.ensure_scheme(investigator)
 
+    with remembered_passwords():
+        _load(loader, journeys, report, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _load(
+    loader: _Loader, journeys: list[Journey], report: LoadReport, progress: Progress | None
+) -> None:
+    """Register every candidate in screening order, then follow each journey."""
     total = len(journeys)
     participants: dict[str, Any] = {}
     failed: set[str] = set()
@@ -793,5 +853,3 @@ def load_cohort(
                 report.rejections.append(Rejection(jn.usubjid, refused.record, refused.message))
         if progress is not None:
             progress(done, total)
-    report.seconds = time.perf_counter() - started
-    return report

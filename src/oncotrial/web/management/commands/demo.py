@@ -1,94 +1,114 @@
-"""`oncotrial demo`: a ready-to-use demonstration database.
+"""`oncotrial demo [--n N] [--seed S]`: a ready-to-use demonstration database.
 
-Applies migrations, loads the protocol, and creates three sites, one account
-per role and a few registered participants, all through the application's
-own services, so validation and the audit trail apply. Running it again
-changes nothing and prints the logins again.
+Applies migrations, loads the protocol, creates one account per role, and
+fills the trial with a synthetic ESO-RT cohort: the cohort generator
+(`oncotrial.design.cohort`) draws the participants and
+`oncotrial.web.cohort_loader` enters them through the application's own
+services, exactly as `oncotrial simulate-cohort` does, so validation and the
+audit trail apply and there is one way participants reach the demo. The
+generator's sites (BJ01, BJ02, HB01, HN01, SD01, JS01) and their staff
+(`coordinator-<site>`, `investigator-<site>`) come with the cohort.
+
+Running it again adds nothing: when the database already holds participants
+the cohort is not loaded again (the loader numbers participants from an
+empty trial), the accounts are completed if need be, and the logins are
+printed again.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+import sys
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from oncotrial.accounts import services as accounts
 from oncotrial.accounts.models import Site, User
 from oncotrial.accounts.roles import Role
-from oncotrial.audit.services import save_record
-from oncotrial.consent.models import Consent
+from oncotrial.design.cohort import default_scenario, generate_cohort
 from oncotrial.participants.models import Participant
-from oncotrial.participants.services import register_participant
-from oncotrial.screening import services as screening
-from oncotrial.screening.examples import eligible_evidence
-from oncotrial.screening.forms import ScreeningForm, form_data
 from oncotrial.trial.services import ensure_protocol_version
+from oncotrial.web.cohort_loader import (
+    DEMO_PASSWORD,
+    BeyondPlannedEnrolment,
+    LoadReport,
+    ProgressBar,
+    ensure_sites_and_staff,
+    load_cohort,
+)
 
-DEMO_PASSWORD = "oncotrial-demo-2026"
-
-SITES = [
-    (
-        "BJ01",
-        "Cancer Hospital, Chinese Academy of Medical Sciences",
-        "中国医学科学院肿瘤医院",
-        "Beijing",
-    ),
-    ("BJ02", "Peking University Cancer Hospital", "北京大学肿瘤医院", "Beijing"),
-    ("ZZ03", "Zhengzhou demonstration centre", "郑州示范中心", "Zhengzhou"),
-]
+# Half the 120 participants ESO-RT plans: every site gets participants in both
+# arms and every kind of record, and the load takes well under a minute.
+DEFAULT_PARTICIPANTS = 60
+DEFAULT_SEED = 1
+ROLE_SITE = "BJ01"  # the lead centre: where the site-bound role accounts work
 
 # (user name, given name, family name, role, site code or None for trial-wide)
 ACCOUNTS = [
-    ("coordinator", "Li", "Na", Role.COORDINATOR, "BJ01"),
-    ("investigator", "Wang", "Wei", Role.INVESTIGATOR, "BJ01"),
-    ("monitor", "Zhang", "Min", Role.MONITOR, "BJ01"),
+    ("coordinator", "Li", "Na", Role.COORDINATOR, ROLE_SITE),
+    ("investigator", "Wang", "Wei", Role.INVESTIGATOR, ROLE_SITE),
+    ("monitor", "Zhang", "Min", Role.MONITOR, ROLE_SITE),
     ("datamanager", "Chen", "Jing", Role.DATA_MANAGER, None),
     ("statistician", "Liu", "Yang", Role.STATISTICIAN, None),
     ("biobank", "Zhao", "Lei", Role.BIOBANK, None),
     ("admin", "Sun", "Hui", Role.ADMINISTRATOR, None),
 ]
 
-PARTICIPANTS_PER_SITE = 3
-
 
 class Command(BaseCommand):
-    help = "Create the demonstration database (sites, one account per role, participants)."
+    help = "Create the demonstration database: one account per role and a synthetic cohort."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-migrate", action="store_true", help="Skip `migrate`.")
+        parser.add_argument(
+            "--n",
+            type=int,
+            default=DEFAULT_PARTICIPANTS,
+            help=f"Allocated participants to generate (default {DEFAULT_PARTICIPANTS}).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"Random seed (default {DEFAULT_SEED})."
+        )
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["n"] < 1:
+            raise CommandError("--n: at least 1 participant")
         if not options["no_migrate"]:
             call_command("migrate", verbosity=0)
         ensure_protocol_version()
-        with transaction.atomic():
-            admin = self._account(ACCOUNTS[-1], actor=None)
-            sites = {
-                code: self._site(code, name, name_zh, city, admin)
-                for code, name, name_zh, city in SITES
-            }
-            users = {spec[0]: self._account(spec, actor=admin, sites=sites) for spec in ACCOUNTS}
-            self._participants(sites, users["coordinator"])
-            self._screenings(users["coordinator"], users["investigator"])
-            self._allocations(users["investigator"])
-        # scripts/demo serves on ONCOTRIAL_ADDRESS (default 127.0.0.1:8000).
-        address = os.environ.get("ONCOTRIAL_ADDRESS", "127.0.0.1:8000")
-        self.stdout.write(self.style.SUCCESS(f"Demo ready. Sign in at http://{address} with:"))
-        for username, _, _, role, site in ACCOUNTS:
-            where = site or "all sites"
-            self.stdout.write(f"  {username:<13} {DEMO_PASSWORD}   {role.label} ({where})")
-
-    def _site(self, code: str, name: str, name_zh: str, city: str, actor: User) -> Site:
-        site = Site.objects.filter(code=code).first()
-        if site is None:
-            site = accounts.create_site(
-                actor=actor, site=Site(code=code, name=name, name_zh=name_zh, city=city)
+        present = Participant.objects.count()
+        if present:
+            with transaction.atomic():
+                self._accounts(self._staff())
+            self.stdout.write(
+                f"The database already holds {present} participants: "
+                "the synthetic cohort is not loaded again."
             )
-        return site
+        else:
+            # All or nothing: an interrupted or refused load leaves no half cohort
+            # that a second run would then take for a finished demo.
+            with transaction.atomic():
+                staff = self._staff()
+                self._accounts(staff)
+                report = self._cohort(staff, options["n"], options["seed"], options["no_progress"])
+                self._summary(report)
+        self._logins()
+
+    def _staff(self) -> dict[str, Any]:
+        """The generator's sites with their coordinator and investigator (account services)."""
+        admin = self._account(ACCOUNTS[-1], actor=None)
+        scenario = default_scenario()
+        return ensure_sites_and_staff({s.code: s.name for s in scenario.sites}, admin)
+
+    def _accounts(self, staff: dict[str, Any]) -> None:
+        sites = {code: site for code, (site, _, _) in staff.items()}
+        admin = User.objects.get(username=ACCOUNTS[-1][0])
+        for spec in ACCOUNTS:
+            self._account(spec, actor=admin, sites=sites)
 
     def _account(
         self, spec: tuple, actor: User | None, sites: dict[str, Site] | None = None
@@ -111,79 +131,46 @@ class Command(BaseCommand):
             accounts.add_membership(actor=actor or user, user=user, role=role, site=site)
         return user
 
-    def _participants(self, sites: dict[str, Site], actor: User) -> None:
-        births = [dt.date(1958, 3, 14), dt.date(1966, 11, 2), dt.date(1949, 7, 30)]
-        for offset, site in enumerate(sites.values()):
-            have = Participant.objects.filter(site=site).count()
-            for i in range(have, PARTICIPANTS_PER_SITE):
-                register_participant(
-                    site=site,
-                    actor=actor,
-                    date_of_birth=births[(i + offset) % len(births)],
-                    sex="M" if (i + offset) % 3 else "F",
-                    screening_date=dt.date(2024, 1, 8) + dt.timedelta(days=14 * i + offset),
-                )
+    def _cohort(self, staff: dict[str, Any], n: int, seed: int, quiet: bool) -> LoadReport:
+        bar = None if quiet else ProgressBar("generating", stream=sys.stderr)
+        cohort = generate_cohort(None, n, seed, bar)
+        if bar is not None:
+            bar.finish()
+        bar = None if quiet else ProgressBar("loading   ", stream=sys.stderr)
+        try:
+            report = load_cohort(cohort, sites=staff, progress=bar)
+        except BeyondPlannedEnrolment as exc:
+            raise CommandError(str(exc)) from exc
+        if bar is not None:
+            bar.finish()
+        self.stdout.write(
+            f"Synthetic cohort (seed {seed}): {len(cohort.journeys)} screened candidates, "
+            f"{len(cohort.participants)} allocated; loaded in {report.seconds:.0f} s."
+        )
+        return report
 
-    def _screenings(self, coordinator: User, investigator: User) -> None:
-        """Per site: the first candidate eligible (signed at BJ01), the second a
-        screen failure (ECOG 2), the third still being screened."""
-        from zoneinfo import ZoneInfo
-
-        for participant in Participant.objects.select_related("site").filter(
-            voided_at__isnull=True
-        ):
-            if participant.screenings.exists():
-                continue
-            rank = participant.sequence
-            zone = ZoneInfo(participant.site.time_zone)
-            if rank <= 2:
-                consent = Consent(
-                    participant=participant,
-                    document_version="1.0",
-                    language="zh",
-                    signed_at=dt.datetime.combine(
-                        participant.screening_date - dt.timedelta(days=2), dt.time(9), zone
-                    ),
-                    obtained_by=coordinator,
-                    tissue=True,
-                    blood=True,
-                    urine=True,
-                    wes=True,
-                    proteomics=rank == 1,
-                )
-                save_record(consent, actor=coordinator)
-            episode = screening.start_screening(participant, coordinator)
-            if rank > 2:
-                continue
-            evidence = eligible_evidence(participant.screening_date, ecog=1 if rank == 1 else 2)
-            form = ScreeningForm(
-                form_data(evidence),
-                instance=episode,
-                site_time_zone=participant.site.time_zone,
-                consent_date=screening.participant_consent_date(participant),
+    def _summary(self, report: LoadReport) -> None:
+        if report.shift_days:
+            self.stdout.write(
+                f"Dates shifted back {report.shift_days} days so the cohort ends before today."
             )
-            if not form.is_valid():
-                raise RuntimeError(f"demo evidence refused: {form.errors.as_text()}")
-            screening.save_evidence(form.instance, coordinator)
-            if rank == 2:
-                screening.close(episode, coordinator, "screen_failure", "")
-            elif participant.site.code == "BJ01":
-                screening.sign(episode, investigator, DEMO_PASSWORD)
+        if not report.ok:
+            for r in [*report.rejections, *report.mismatches]:
+                self.stderr.write(f"  {r.participant} {r.record}: {r.message}")
+            raise CommandError(
+                f"{len(report.rejections)} records refused, {len(report.mismatches)} "
+                "disagreements with the generator; nothing was kept."
+            )
 
-    def _allocations(self, investigator: User) -> None:
-        """Randomize every participant whose eligibility is signed."""
-        import uuid
-
-        from oncotrial.randomization import services as randomization
-
-        randomization.ensure_scheme(investigator)
-        for participant in Participant.objects.filter(
-            allocation__isnull=True, voided_at__isnull=True
-        ):
-            if randomization.readiness(participant).ready:
-                randomization.allocate(
-                    participant=participant,
-                    actor=investigator,
-                    cohort="randomized",
-                    idempotency_key=uuid.uuid4(),
-                )
+    def _logins(self) -> None:
+        # scripts/demo serves on ONCOTRIAL_ADDRESS (default 127.0.0.1:8000).
+        address = os.environ.get("ONCOTRIAL_ADDRESS", "127.0.0.1:8000")
+        self.stdout.write(self.style.SUCCESS(f"Demo ready. Sign in at http://{address} with:"))
+        for username, _, _, role, site in ACCOUNTS:
+            where = site or "all sites"
+            self.stdout.write(f"  {username:<13} {DEMO_PASSWORD}   {role.label} ({where})")
+        codes = ", ".join(Site.objects.order_by("code").values_list("code", flat=True))
+        self.stdout.write(
+            f"  Site staff: coordinator-<site> and investigator-<site> ({codes}), "
+            f"password {DEMO_PASSWORD}"
+        )

@@ -15,7 +15,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oncotrial.design.cohort import ScenarioError, generate_cohort
-from oncotrial.web.cohort_loader import DEMO_PASSWORD, ProgressBar, load_cohort
+from oncotrial.web.cohort_loader import (
+    DEMO_PASSWORD,
+    BeyondPlannedEnrolment,
+    ProgressBar,
+    load_cohort,
+)
 
 
 class Command(BaseCommand):
@@ -37,7 +42,10 @@ class Command(BaseCommand):
         if bar is not None:
             bar.finish()
         bar = None if quiet else ProgressBar("loading   ", stream=sys.stderr)
-        report = load_cohort(cohort, sites=None, progress=bar)
+        try:
+            report = load_cohort(cohort, sites=None, progress=bar)
+        except BeyondPlannedEnrolment as exc:
+            raise CommandError(str(exc)) from exc
         if bar is not None:
             bar.finish()
 
