@@ -84,45 +84,58 @@ class EventSpec:
     reason: str = ""
 
 
-def append_events(
+def unchained_events(
     specs: Sequence[EventSpec], *, actor: Any, actor_name: str | None = None
 ) -> list[AuditEvent]:
-    """Append events to the chain in one go: the head row is locked once and
-    the events are inserted together. Must run inside the caller's transaction
-    (the head stays locked until it commits, so the chain cannot fork)."""
-    if not specs:
+    """Events built from `specs`, dated now, not yet on the chain (no sequence
+    number or hash): `chain` puts them there."""
+    user = actor if getattr(actor, "pk", None) else None
+    name = actor_name or (user.get_username() if user else "system")
+    at = timezone.now()
+    return [
+        AuditEvent(
+            at=at,
+            actor=user,
+            actor_name=name,
+            action=spec.action,
+            record_type=spec.record_type,
+            record_id=str(spec.record_id),
+            site_id=spec.site_id,
+            changes=_plain(spec.changes),
+            reason=spec.reason,
+        )
+        for spec in specs
+    ]
+
+
+def chain(events: Sequence[AuditEvent]) -> list[AuditEvent]:
+    """Put events on the chain in one go: the head row is locked once, each
+    event gets its sequence number and hash, and they are inserted together.
+    Must run inside the caller's transaction (the head stays locked until it
+    commits, so the chain cannot fork)."""
+    if not events:
         return []
     # No savepoint: an append that fails fails its whole transaction.
     with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"seq": 0, "hash": GENESIS}
         )
-        user = actor if getattr(actor, "pk", None) else None
-        name = actor_name or (user.get_username() if user else "system")
-        at = timezone.now()
-        events = []
         seq, prev = head.seq, head.hash
-        for spec in specs:
+        for event in events:
             seq += 1
-            event = AuditEvent(
-                seq=seq,
-                at=at,
-                actor=user,
-                actor_name=name,
-                action=spec.action,
-                record_type=spec.record_type,
-                record_id=str(spec.record_id),
-                site_id=spec.site_id,
-                changes=_plain(spec.changes),
-                reason=spec.reason,
-                prev_hash=prev,
-            )
+            event.seq, event.prev_hash = seq, prev
             event.hash = prev = event_hash(event.chain_content(), prev)
-            events.append(event)
         _insert(events)
         head.seq, head.hash = seq, prev
         head.save(update_fields=["seq", "hash"])
-    return events
+    return list(events)
+
+
+def append_events(
+    specs: Sequence[EventSpec], *, actor: Any, actor_name: str | None = None
+) -> list[AuditEvent]:
+    """Append events to the chain in one go (see `chain`)."""
+    return chain(unchained_events(specs, actor=actor, actor_name=actor_name))
 
 
 INSERT_BATCH = 500  # events per INSERT statement
@@ -227,9 +240,10 @@ class Creation:
     """New records stored as they are added and audited together at the end
     of the `creating` block (one chain append for all of them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
         self.records: list[AuditedModel] = []
-        self.specs: list[EventSpec] = []
+        self.pending: list[AuditEvent] = []
         self.events: list[AuditEvent] = []  # once the block has ended
         self.wrote = False
 
@@ -247,15 +261,21 @@ class Creation:
             # each row gets its own event in the same transaction.
             models.QuerySet(model).bulk_create(group)
         self.records.extend(records)
-        self.specs.extend(
-            EventSpec(
-                AuditEvent.Action.CREATE,
-                r._meta.label_lower,
-                str(r.pk),
-                r.audit_site_id(),
-                changes_between(None, snapshot(r)),
+        # Built now, so that the end of the block only chains and inserts them.
+        self.pending.extend(
+            unchained_events(
+                [
+                    EventSpec(
+                        AuditEvent.Action.CREATE,
+                        r._meta.label_lower,
+                        str(r.pk),
+                        r.audit_site_id(),
+                        changes_between(None, snapshot(r)),
+                    )
+                    for r in records
+                ],
+                actor=self.actor,
             )
-            for r in records
         )
 
 
@@ -270,14 +290,14 @@ def creating(actor: Any) -> Iterator[Creation]:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("creating() must run inside a transaction")
-    creation = Creation()
+    creation = Creation(actor)
     try:
         yield creation
     except BaseException:
         if creation.wrote:
             transaction.set_rollback(True)
         raise
-    creation.events = append_events(creation.specs, actor=actor)
+    creation.events = chain(creation.pending)
 
 
 def create_records(records: Sequence[AuditedModel], *, actor: Any) -> list[AuditEvent]:

@@ -358,6 +358,20 @@ class _DayChanged(Exception):
     """The site's date changed between laying out the schedule and the draw."""
 
 
+_DRAWS: dict[tuple[int, str], tuple[int, ...]] = {}
+
+
+def _committed_draws(scheme: AllocationScheme) -> tuple[int, ...]:
+    """The scheme's minimization draws, read once per process: they never
+    change after the commitment, which the cache key includes (so a scheme
+    whose draws differed would also differ in its commitment). Reading them
+    here saves the scheme's lock a database round trip per allocation."""
+    key = (scheme.pk, scheme.commitment)
+    if key not in _DRAWS:
+        _DRAWS[key] = tuple(scheme.draws.order_by("index").values_list("draw", flat=True))
+    return _DRAWS[key]
+
+
 def _randomize(allocation: Allocation, scheme: AllocationScheme, levels: dict[str, str]) -> None:
     randomized = Allocation.objects.filter(scheme=scheme, cohort=Allocation.Cohort.RANDOMIZED)
     if scheme.method == "minimization":
@@ -366,14 +380,14 @@ def _randomize(allocation: Allocation, scheme: AllocationScheme, levels: dict[st
             for g in randomized.values("factor_levels", "arm").annotate(n=Count("id")).order_by()
         ]
         index = sum(n for _levels, _arm, n in groups)
-        draw = MinimizationDraw.objects.filter(scheme=scheme, index=index).first()
-        if draw is None:
+        draws = _committed_draws(scheme)
+        if index >= len(draws):
             raise NotReady(
                 [_("The allocation sequence is exhausted; tell the trial statistician.")]
             )
         settings_ = _settings(scheme.parameters)
-        decision = minimize(levels, tally(groups, settings_), settings_, draw.draw, index)
-        allocation.draw_index, allocation.draw = index, draw.draw
+        decision = minimize(levels, tally(groups, settings_), settings_, draws[index], index)
+        allocation.draw_index, allocation.draw = index, draws[index]
         allocation.imbalance_scores = {
             k: str(v) for k, v in (decision.imbalance_scores or {}).items()
         }
