@@ -18,7 +18,6 @@ printed again.
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -28,17 +27,15 @@ from django.db import transaction
 from oncotrial.accounts import services as accounts
 from oncotrial.accounts.models import Site, User
 from oncotrial.accounts.roles import Role
-from oncotrial.design.cohort import default_scenario, generate_cohort
+from oncotrial.design.cohort import default_scenario
 from oncotrial.participants.models import Participant
 from oncotrial.trial.services import ensure_protocol_version
 from oncotrial.web.cohort_loader import (
     DEMO_PASSWORD,
-    BeyondPlannedEnrolment,
     LoadReport,
-    ProgressBar,
     ensure_sites_and_staff,
-    load_cohort,
 )
+from oncotrial.web.management.commands.simulate_cohort import generate_and_load
 
 # Half the 120 participants ESO-RT plans: every site gets participants in both
 # arms and every kind of record, and the load takes well under a minute.
@@ -132,17 +129,7 @@ class Command(BaseCommand):
         return user
 
     def _cohort(self, staff: dict[str, Any], n: int, seed: int, quiet: bool) -> LoadReport:
-        bar = None if quiet else ProgressBar("generating", stream=sys.stderr)
-        cohort = generate_cohort(None, n, seed, bar)
-        if bar is not None:
-            bar.finish()
-        bar = None if quiet else ProgressBar("loading   ", stream=sys.stderr)
-        try:
-            report = load_cohort(cohort, sites=staff, progress=bar)
-        except BeyondPlannedEnrolment as exc:
-            raise CommandError(str(exc)) from exc
-        if bar is not None:
-            bar.finish()
+        cohort, report = generate_and_load(None, n, seed, staff, quiet)
         self.stdout.write(
             f"Synthetic cohort (seed {seed}): {len(cohort.journeys)} screened candidates, "
             f"{len(cohort.participants)} allocated; loaded in {report.seconds:.0f} s."

@@ -14,13 +14,37 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oncotrial.design.cohort import ScenarioError, generate_cohort
+from oncotrial.design.cohort import Cohort, ScenarioError, generate_cohort
 from oncotrial.web.cohort_loader import (
     DEMO_PASSWORD,
     BeyondPlannedEnrolment,
+    LoadReport,
     ProgressBar,
     load_cohort,
 )
+
+
+def generate_and_load(
+    scenario: str | None, n: int, seed: int, sites: Any, quiet: bool
+) -> tuple[Cohort, LoadReport]:
+    """Generate a cohort and load it, each step with a progress bar on stderr
+    (none when `quiet`); what the generator or the loader refuses up front
+    becomes a CommandError. The demo loads its cohort through this too."""
+    bar = None if quiet else ProgressBar("generating", stream=sys.stderr)
+    try:
+        cohort = generate_cohort(scenario, n, seed, bar)
+    except (ScenarioError, ValueError, OSError) as exc:
+        raise CommandError(str(exc)) from exc
+    if bar is not None:
+        bar.finish()
+    bar = None if quiet else ProgressBar("loading   ", stream=sys.stderr)
+    try:
+        report = load_cohort(cohort, sites=sites, progress=bar)
+    except BeyondPlannedEnrolment as exc:
+        raise CommandError(str(exc)) from exc
+    if bar is not None:
+        bar.finish()
+    return cohort, report
 
 
 class Command(BaseCommand):
@@ -33,22 +57,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        quiet = options["no_progress"]
-        bar = None if quiet else ProgressBar("generating", stream=sys.stderr)
-        try:
-            cohort = generate_cohort(options["scenario"], options["n"], options["seed"], bar)
-        except (ScenarioError, ValueError, OSError) as exc:
-            raise CommandError(str(exc)) from exc
-        if bar is not None:
-            bar.finish()
-        bar = None if quiet else ProgressBar("loading   ", stream=sys.stderr)
-        try:
-            report = load_cohort(cohort, sites=None, progress=bar)
-        except BeyondPlannedEnrolment as exc:
-            raise CommandError(str(exc)) from exc
-        if bar is not None:
-            bar.finish()
-
+        cohort, report = generate_and_load(
+            options["scenario"], options["n"], options["seed"], None, options["no_progress"]
+        )
         self.stdout.write(
             f"Cohort seed {cohort.seed}: {len(cohort.journeys)} screened candidates, "
             f"{len(cohort.participants)} allocated; loaded in {report.seconds:.1f} s."
