@@ -104,11 +104,7 @@ def _settings(parameters: Mapping[str, Any]) -> MinimizationSettings:
 def _sequences(scheme: AllocationScheme) -> dict[str, Any]:
     """The stored sequences, in the form the commitment covers."""
     if scheme.method == "minimization":
-        return {
-            "minimization_draws": list(
-                scheme.draws.order_by("index").values_list("draw", flat=True)
-            )
-        }
+        return {"minimization_draws": list(_stored_draws(scheme))}
     blocks: dict[str, list[list[Any]]] = {}
     for s in scheme.slots.order_by("stratum_key", "slot"):
         blocks.setdefault(s.stratum_key, []).append([s.slot, s.block, s.block_size, s.arm])
@@ -305,8 +301,9 @@ def _allocate_in_transaction(
     # requests queue and never deadlock.
     state = readiness(participant)
     if not state.ready:
-        if Allocation.objects.filter(participant=participant).exists():
-            return Allocation.objects.get(participant=participant)
+        existing = Allocation.objects.filter(participant=participant).first()
+        if existing is not None:
+            return existing
         raise NotReady(state.reasons)
     protocol = current_protocol()
     levels = factor_levels(participant, state.screening, scheme.parameters)
@@ -368,8 +365,14 @@ def _committed_draws(scheme: AllocationScheme) -> tuple[int, ...]:
     here saves the scheme's lock a database round trip per allocation."""
     key = (scheme.pk, scheme.commitment)
     if key not in _DRAWS:
-        _DRAWS[key] = tuple(scheme.draws.order_by("index").values_list("draw", flat=True))
+        _DRAWS[key] = _stored_draws(scheme)
     return _DRAWS[key]
+
+
+def _stored_draws(scheme: AllocationScheme) -> tuple[int, ...]:
+    """The minimization draws as stored, in index order (verification reads
+    these, never the cache)."""
+    return tuple(scheme.draws.order_by("index").values_list("draw", flat=True))
 
 
 def _randomize(allocation: Allocation, scheme: AllocationScheme, levels: dict[str, str]) -> None:
