@@ -15,7 +15,6 @@ from oncotrial.audit.services import (
     EventSpec,
     ReasonRequired,
     append_events,
-    create_records,
     creating,
     history,
     save_record,
@@ -211,7 +210,9 @@ def test_records_created_together_each_get_their_own_first_entry_event(world) ->
     visits = _visits(world.participant_a, ["C1D1", "C2D1"])
     other_site = _visits(world.participant_b, ["C1D1"])
     records = [visits[0], other_site[0], visits[1]]
-    events = create_records(records, actor=world.users["coord_a"])
+    with transaction.atomic(), creating(world.users["coord_a"]) as creation:
+        creation.add(records)
+    events = creation.events
     assert AuditEvent.objects.count() == before + 3
     for record, event in zip(records, events, strict=True):
         assert Visit.objects.get(pk=record.pk).visit_id == record.visit_id
@@ -231,13 +232,21 @@ def test_creating_records_together_refuses_what_it_cannot_audit(world) -> None:
     [stored] = _visits(world.participant_a, ["C1D1"])
     save_record(stored, actor=world.users["coord_a"])
     # A stored record changes through save_record, with its reason.
-    with pytest.raises(ValueError, match="takes new records"):
-        create_records([*_visits(world.participant_a, ["C2D1"]), stored], actor=None)
+    with (
+        pytest.raises(ValueError, match="takes new records"),
+        transaction.atomic(),
+        creating(None) as creation,
+    ):
+        creation.add([*_visits(world.participant_a, ["C2D1"]), stored])
     # A model with post_save receivers (the biobank flags specimens on a
     # withdrawal) must be created one by one, so its receivers run.
     withdrawal = Withdrawal(consent=Consent(), scope=Withdrawal.Scope.SAMPLES_AND_DATA)
-    with pytest.raises(ValueError, match="post_save receivers"):
-        create_records([withdrawal], actor=None)
+    with (
+        pytest.raises(ValueError, match="post_save receivers"),
+        transaction.atomic(),
+        creating(None) as creation,
+    ):
+        creation.add([withdrawal])
     assert AuditEvent.objects.count() == before + 1
 
 

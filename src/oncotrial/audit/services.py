@@ -1,8 +1,9 @@
 """Writing audited records and appending audit events.
 
-Every write of an `AuditedModel` goes through `save_record` or `void_record`:
-the record and its audit event are written in one transaction, so neither
-exists without the other. The chain head row is locked for the append, which
+Every write of an `AuditedModel` goes through `save_record`, `void_record`
+or a `creating` block (new records stored together, their events appended in
+one go): the record and its audit event are written in one transaction, so
+neither exists without the other. The chain head row is locked for the append, which
 serialises appends on PostgreSQL (on SQLite the immediate transaction does).
 """
 
@@ -229,7 +230,7 @@ def _new_by_model(records: Sequence[AuditedModel]) -> dict[type[AuditedModel], l
     for record in records:
         model = type(record)
         if record.pk is not None:
-            raise ValueError(f"create_records takes new records; {record!r} is stored")
+            raise ValueError(f"creating() takes new records; {record!r} is stored")
         if post_save.has_listeners(model):
             raise ValueError(f"{model._meta.label} has post_save receivers: use save_record")
         by_model.setdefault(model, []).append(record)
@@ -298,17 +299,6 @@ def creating(actor: Any) -> Iterator[Creation]:
             transaction.set_rollback(True)
         raise
     creation.events = chain(creation.pending)
-
-
-def create_records(records: Sequence[AuditedModel], *, actor: Any) -> list[AuditEvent]:
-    """Create new records, each audited as first entry, with one insert per
-    model and one chain append for all of them. Returns the events in the
-    order of `records`."""
-    _new_by_model(records)  # refuse before the transaction is touched
-    # No savepoint: a failed insert fails the caller's whole transaction.
-    with transaction.atomic(savepoint=False), creating(actor) as creation:
-        creation.add(records)
-    return creation.events
 
 
 def void_record(record: AuditedModel, *, actor: Any, reason: str) -> AuditEvent:
