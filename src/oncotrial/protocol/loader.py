@@ -25,6 +25,9 @@ from oncotrial.protocol.schema import Protocol, placeholder_free
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing wrong in a file the trial team edits (a protocol, a cohort
+    scenario): the key path that holds it and the rule broken."""
+
     path: str
     message: str
 

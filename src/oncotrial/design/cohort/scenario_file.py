@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,20 +18,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from oncotrial.design.cohort.scenario import Scenario
+from oncotrial.protocol.loader import Problem
 from oncotrial.protocol.schema import Protocol
 
 DEFAULT_SCENARIO = "eso_rt_default"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a scenario: the key path and the rule broken."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
 
 
 class ScenarioError(ValueError):
