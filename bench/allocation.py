@@ -408,7 +408,8 @@ class Result:
 
 
 # A request for one client: the raw bytes and a check of the answer (None if right).
-Job = tuple[bytes, Callable[[int, dict[str, str]], str | None]]
+Check = Callable[[int, dict[str, str]], str | None]  # status, headers -> error or None
+Job = tuple[bytes, Check]
 
 
 async def _drive(port: int, clients: list[Callable[[], Job | None]], result: Result) -> None:
@@ -507,25 +508,27 @@ def allocation_clients(
     return [make(*sessions[c % len(sessions)]) for c in range(clients)]
 
 
+def _repeating(raw: bytes, check: Check, times: int) -> Callable[[], Job | None]:
+    """A client that sends the same request `times` times."""
+    left = times
+
+    def next_job() -> Job | None:
+        nonlocal left
+        if left == 0:
+            return None
+        left -= 1
+        return raw, check
+
+    return next_job
+
+
 def bare_clients(clients: int, per_client: int) -> list[Callable[[], Job | None]]:
     raw = _request("/insert/", {"token": "x"})
 
     def check(status: int, headers: dict[str, str]) -> str | None:
         return None if status == 200 else f"bare: HTTP {status}"
 
-    def make() -> Callable[[], Job | None]:
-        left = per_client
-
-        def next_job() -> Job | None:
-            nonlocal left
-            if left == 0:
-                return None
-            left -= 1
-            return raw, check
-
-        return next_job
-
-    return [make() for _ in range(clients)]
+    return [_repeating(raw, check, per_client) for _ in range(clients)]
 
 
 def floor_clients(
@@ -534,22 +537,13 @@ def floor_clients(
     """Signed-in clients posting the bare insert through the application's middleware."""
     from django.conf import settings
 
+    def check(status: int, headers: dict[str, str]) -> str | None:
+        return None if status == 200 else f"floor: HTTP {status} {headers.get('location', '')}"
+
     def make(session: str) -> Callable[[], Job | None]:
-        left = per_client
         cookies = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
         raw = _request("/insert/", {"token": "x", "csrfmiddlewaretoken": csrf}, cookies)
-
-        def check(status: int, headers: dict[str, str]) -> str | None:
-            return None if status == 200 else f"floor: HTTP {status} {headers.get('location', '')}"
-
-        def next_job() -> Job | None:
-            nonlocal left
-            if left == 0:
-                return None
-            left -= 1
-            return raw, check
-
-        return next_job
+        return _repeating(raw, check, per_client)
 
     sessions = prepared.sessions
     return [make(sessions[c % len(sessions)][1]) for c in range(clients)]
